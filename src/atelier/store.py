@@ -209,7 +209,7 @@ def _set_leaf(data: dict[str, Any], dotted: str, value: Any) -> None:
     *parents, leaf = dotted.split(".")
     for part in parents:
         data = data.setdefault(part, {})
-    if value is _MISSING:
+    if value == _MISSING:  # equality: after a restart the marker comes back from JSON
         data.pop(leaf, None)
     else:
         data[leaf] = value
