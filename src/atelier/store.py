@@ -271,16 +271,18 @@ class OpenSession:
             self.lock.acquire()
         try:
             document = read_document(path)
+            found = codec.document_version(document)
+            if found != codec.SCHEMA_VERSION:  # keep the migrated tables, not the old ones
+                document = codec.migrate_document(document)
             session = codec.from_document(document, path.stem)
         except BaseException:
             self.lock.release()
             raise
-        self.migrated = codec.document_version(document) != codec.SCHEMA_VERSION
+        self.migrated = found != codec.SCHEMA_VERSION
         if self.migrated and not readonly:
-            backup = path.with_name(f"{path.stem}.schema{codec.document_version(document)}.bak")
+            backup = path.with_name(f"{path.stem}.schema{found}.bak")
             if not backup.exists():
                 shutil.copy2(path, backup)
-            document[codec.VERSION_TABLE] = {"1": {"schema_version": codec.SCHEMA_VERSION}}
         self.storage = AtomicStorage(path, document, readonly=readonly)
         self.db = TinyDB(storage=lambda: self.storage)
         self.session = session
