@@ -346,11 +346,13 @@ class OpenSession:
             return None
         last = max(rows, key=int)
         entry = rows[last]
-        with self.storage.batch():
-            self.db.table(source).remove(doc_ids=[int(last)])
-            self._write_changes(entry["changes"], forward=forward)
-            self._push(target, entry)
-        self.session = codec.from_document(self.storage.read(), self.session.id)
+        try:
+            with self.storage.batch():
+                self.db.table(source).remove(doc_ids=[int(last)])
+                self._write_changes(entry["changes"], forward=forward)
+                self._push(target, entry)
+        finally:  # even when the save fails (SaveFailed): memory must match the document
+            self.session = codec.from_document(self.storage.read(), self.session.id)
         return str(entry["label"])
 
     def _push(self, table_name: str, entry: dict[str, Any]) -> None:
