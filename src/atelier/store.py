@@ -39,7 +39,7 @@ from atelier.model import Session
 UNDO_LIMIT = 200
 UNDO_TABLE = "undo"
 REDO_TABLE = "redo"
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}\Z")  # \Z: "$" accepts a final newline
 _WINDOWS_RESERVED = {
     "con",
     "prn",
