@@ -484,7 +484,11 @@ class SessionFolder:
 
     # ---- names
     def path_for(self, session_id: str) -> Path:
-        if not isinstance(session_id, str) or not ID_PATTERN.match(session_id):
+        if (
+            not isinstance(session_id, str)
+            or not ID_PATTERN.match(session_id)
+            or session_id in _WINDOWS_RESERVED  # con.json is a device on Windows
+        ):
             raise AtelierError(_("Invalid session id: « {id} ».").format(id=str(session_id)[:80]))
         path = (self.root / f"{session_id}.json").resolve()
         if path.parent != self.root:
