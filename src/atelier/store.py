@@ -33,7 +33,7 @@ from tinydb.table import Document
 from atelier import clock, codec, model
 from atelier.atomicio import atomic_write, fsync_dir, pid_alive, pid_of_temp
 from atelier.errors import AtelierError
-from atelier.i18n import _
+from atelier.i18n import N_, _
 from atelier.model import Session
 
 UNDO_LIMIT = 200
@@ -611,6 +611,7 @@ class SessionFolder:
     def duplicate(self, session_id: str, title: str | None = None) -> str:
         source = self.load(session_id)
         new_title = title or _("{title} (copy)").format(title=source.title)[: model.TITLE_MAX]
+        new_title = model.clean_text(new_title, N_("The title"), max_len=model.TITLE_MAX)
         copy = replace(
             source, id=self.new_id(new_title), title=new_title, created_at=clock.now_iso()
         )
