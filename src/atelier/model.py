@@ -872,10 +872,11 @@ def configure_vote(session: Session, **fields: Any) -> Session:
             raise AtelierError(_("Unknown setting: {name}.").format(name=name))
         settings = replace(settings, **{name: value})
     options = len(session.vote_options()) or 1
+    dots = settings.dots_per_voter or voting.default_dots_per_voter(options)
     voting.validate_vote_settings(
         options,
-        settings.dots_per_voter or voting.default_dots_per_voter(options),
-        settings.max_per_option,
+        dots,
+        min(settings.max_per_option, dots),  # capped to the dots when the vote starts
         len(settings.grades) or voting.MIN_GRADES,
     )
     return replace(session, vote=settings)
