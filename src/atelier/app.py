@@ -1,0 +1,350 @@
+"""The Textual app: wiring of screens, global keys, one path for every change.
+
+screen → :meth:`AtelierApp.apply` (named operation) → store (saved on disk) → screen refresh.
+"""
+
+from __future__ import annotations
+
+import importlib
+import traceback
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from atelier import i18n, model
+from atelier.config import load_config
+from atelier.errors import AtelierError
+from atelier.i18n import N_, _
+from atelier.model import PHASES, Session
+from atelier.store import OpenSession, SaveFailed, SessionFolder, SessionLocked
+from atelier.widgets.guard import Guarded
+
+SCREEN_CLASSES = {
+    "setup": "setup.SetupScreen",
+    "rules": "rules.RulesScreen",
+    "ideation": "ideation.IdeationScreen",
+    "clustering": "clustering.ClusteringScreen",
+    "vote": "vote.VoteScreen",
+    "results": "results.ResultsScreen",
+    "actions": "actions.ActionsScreen",
+    "summary": "summary.SummaryScreen",
+}
+
+
+def phase_screen(phase: str) -> Screen:  # type: ignore[type-arg]
+    """A fresh screen for a phase (state lives in the session, so screens are cheap)."""
+    module_name, class_name = SCREEN_CLASSES[phase].split(".")
+    module = importlib.import_module(f"atelier.screens.{module_name}")
+    return getattr(module, class_name)()
+
+
+class AtelierApp(Guarded, App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "atelier"
+    BINDINGS = [
+        Binding("f1", "help", N_("Help"), id="help"),
+        Binding("f2", "recall_rules", N_("Rules"), id="recall_rules"),
+        Binding("f3", "projector", N_("Projector"), id="projector"),
+        Binding("ctrl+z", "undo", N_("Undo"), id="undo"),
+        Binding("ctrl+y", "redo", N_("Redo"), id="redo"),
+        Binding("ctrl+o", "home", N_("Sessions"), id="home"),
+        Binding("ctrl+q", "quit", N_("Quit"), id="quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        sessions_dir: Path,
+        lang: str,
+        *,
+        open_session: str | None = None,
+        read_only: bool = False,
+        templates_dir: Path | None = None,
+        keymap: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.folder = SessionFolder(sessions_dir)
+        self.lang = lang
+        self.templates_dir = templates_dir
+        self.handle: OpenSession | None = None
+        self.unexpected_errors: list[BaseException] = []
+        self._initial = (open_session, read_only)
+        self._keymap_overrides = keymap or {}
+        from atelier.screens.base import translate_bindings
+
+        translate_bindings(self)
+
+    # ---- state
+    @property
+    def session(self) -> Session:
+        if self.handle is None:
+            raise AtelierError(_("No session is open."))
+        return self.handle.session
+
+    @property
+    def read_only(self) -> bool:
+        return self.handle is not None and self.handle.readonly
+
+    @property
+    def unsaved(self) -> bool:
+        return self.handle is not None and self.handle.dirty
+
+    # ---- start and stop
+    def on_mount(self) -> None:
+        from atelier.screens.home import HomeScreen
+
+        if self._keymap_overrides:
+            self.set_keymap(self._keymap_overrides)
+        self.push_screen(HomeScreen())
+        self.set_interval(3.0, self.retry_save)
+        session_id, read_only = self._initial
+        if session_id:
+            self.open_session(session_id, read_only=read_only)
+
+    def on_unmount(self) -> None:
+        self.close_session()
+
+    def open_session(self, session_id: str, read_only: bool = False) -> None:
+        """Open (and own) a session, then show the phase it had reached."""
+        from atelier.screens.dialogs import ConfirmDialog
+
+        self.close_session()
+        try:
+            self.handle = self.folder.open(session_id, readonly=read_only)
+        except SessionLocked as error:
+
+            def view(answer: bool | None) -> None:
+                if answer:
+                    self.open_session(session_id, read_only=True)
+
+            self.push_screen(ConfirmDialog(error.message, _("Open it read-only?")), view)
+            return
+        except AtelierError as error:
+            self.notify(error.message, severity="error", timeout=10)
+            return
+        if self.handle.session.lang != self.lang:
+            self.notify(_("This session is in another language; its report will use it."))
+        self.push_screen(phase_screen(self.handle.session.phase))
+
+    def close_session(self) -> None:
+        if self.handle is not None:
+            if not self.handle.readonly:
+                for phase in PHASES:
+                    if self.handle.session.timing(phase).running:
+                        self.apply(model.timer_pause, phase, refresh=False)
+            self.handle.close()
+            self.handle = None
+
+    # ---- the one path for changes
+    def apply(
+        self, operation: model.Operation, *args: Any, refresh: bool = True, **kwargs: Any
+    ) -> bool:
+        """Run a named operation through the store; refused input becomes a message.
+
+        Returns True when the session changed (saved, or kept in memory marked unsaved)."""
+        if self.handle is None:
+            return False
+        try:
+            self.handle.apply(operation, *args, **kwargs)
+        except SaveFailed as error:
+            self.notify(error.message, severity="error", timeout=10)
+        except AtelierError as error:
+            self.notify(error.message, severity="warning", timeout=6)
+            return False
+        if refresh:
+            self.refresh_screens()
+        return True
+
+    def refresh_screens(self) -> None:
+        for screen in self.screen_stack:
+            changed = getattr(screen, "session_changed", None)
+            if changed is not None and screen.is_mounted:
+                changed()
+
+    def retry_save(self) -> None:
+        if self.handle is None or not self.handle.dirty:
+            return
+        try:
+            self.handle.retry_save()
+        except AtelierError:
+            return
+        self.notify(_("Saved."))
+        self.refresh_screens()
+
+    def goto_phase(self, phase: str) -> None:
+        if self.handle is None:
+            return
+        current = self.handle.session.phase
+        if not self.read_only:
+            if current != phase and self.session.timing(current).running:
+                self.apply(model.timer_pause, current, refresh=False)
+            self.apply(model.set_phase, phase, refresh=False)
+        from atelier.screens.base import PhaseScreen
+
+        if isinstance(self.screen, PhaseScreen):
+            self.switch_screen(phase_screen(phase))
+        else:
+            self.push_screen(phase_screen(phase))
+
+    # ---- global actions
+    def action_undo(self) -> None:
+        self._replay(undo=True)
+
+    def action_redo(self) -> None:
+        self._replay(undo=False)
+
+    def _replay(self, undo: bool) -> None:
+        if self.handle is None:
+            return
+        try:
+            label = self.handle.undo() if undo else self.handle.redo()
+        except SaveFailed as error:
+            self.notify(error.message, severity="error", timeout=10)
+            label = ""
+        except AtelierError as error:
+            self.notify(error.message, severity="warning")
+            return
+        if label is None:
+            self.notify(_("Nothing to undo.") if undo else _("Nothing to redo."))
+            return
+        if label:
+            template = _("Undone: {action}.") if undo else _("Redone: {action}.")
+            self.notify(template.format(action=_(label)))
+        self._show_current_phase()
+        self.refresh_screens()
+
+    def _show_current_phase(self) -> None:
+        """After undo/redo the phase on screen follows the session."""
+        from atelier.screens.base import PhaseScreen
+
+        screen = self.screen
+        if isinstance(screen, PhaseScreen) and screen.PHASE != self.session.phase:
+            self.switch_screen(phase_screen(self.session.phase))
+
+    def action_home(self) -> None:
+        from atelier.screens.home import HomeScreen
+
+        self.close_session()
+        while len(self.screen_stack) > 2 or not isinstance(self.screen, HomeScreen):
+            self.pop_screen()
+
+    def action_help(self) -> None:
+        from atelier.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_recall_rules(self) -> None:
+        from atelier.screens.projector import RulesRecallScreen
+
+        if self.handle is None:
+            return
+        if isinstance(self.screen, RulesRecallScreen):
+            self.pop_screen()
+        else:
+            self.push_screen(RulesRecallScreen())
+
+    def action_projector(self) -> None:
+        from atelier.screens.projector import ProjectorScreen
+
+        if self.handle is None:
+            return
+        if isinstance(self.screen, ProjectorScreen):
+            self.pop_screen()
+        else:
+            self.push_screen(ProjectorScreen(self.session.phase))
+
+    # ---- command palette: every key of the screen, by name
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:  # type: ignore[type-arg]
+        seen: set[str] = set()
+        for node in (screen, self):
+            for _key, binding in node._bindings:
+                if not binding.description or binding.action in seen:
+                    continue
+                seen.add(binding.action)
+                key = self.get_key_display(binding)
+                yield SystemCommand(
+                    f"{binding.description} ({key})",
+                    _("Key: {key}").format(key=key),
+                    _runner(node, binding.action),
+                )
+        yield SystemCommand(
+            _("Light theme"), _("Switch light / dark theme"), self.action_toggle_theme
+        )
+
+    def action_toggle_theme(self) -> None:
+        self.theme = "textual-dark" if self.theme == "textual-light" else "textual-light"
+
+    # ---- never a traceback
+    def report_unexpected(self, error: BaseException) -> None:
+        """An unexpected error: logged, shown readably; the data is already on disk."""
+        self.unexpected_errors.append(error)
+        log = _log_error(error)
+        self.notify(
+            _("Unexpected error ({kind}). Nothing is lost: everything is saved.").format(
+                kind=type(error).__name__
+            )
+            + (" " + _("Details: {file}").format(file=log) if log else ""),
+            severity="error",
+            timeout=10,
+        )
+
+    def _handle_exception(self, error: Exception) -> None:
+        if self.is_headless:  # tests want to see the failure
+            super()._handle_exception(error)
+            return
+        log = _log_error(error)
+        self.unexpected_errors.append(error)
+        message = _(
+            "atelier stopped after an unexpected error ({kind}); everything "
+            "saved so far is on disk."
+        ).format(kind=type(error).__name__)
+        if log:
+            message += " " + _("Details: {file}").format(file=log)
+        self.exit(1, return_code=1, message=message)
+
+
+def _runner(node: Any, action: str) -> Any:
+    async def run() -> None:
+        await node.run_action(action)
+
+    return run
+
+
+def _log_error(error: BaseException) -> str:
+    """Append the traceback to the user log folder; returns its path ('' if impossible)."""
+    try:
+        from platformdirs import user_log_path
+
+        path = user_log_path("atelier") / "errors.log"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write("".join(traceback.format_exception(error)) + "\n")
+        return str(path)
+    except OSError:
+        return ""
+
+
+def create_app(
+    sessions_dir: Path,
+    lang: str | None = None,
+    *,
+    open_session: str | None = None,
+    read_only: bool = False,
+    templates_dir: Path | None = None,
+) -> AtelierApp:
+    """The one factory used by the CLI, the tests and the snapshots."""
+    config = load_config()
+    language = i18n.detect_language(lang, config.lang)
+    i18n.set_language(language)
+    return AtelierApp(
+        Path(sessions_dir),
+        language,
+        open_session=open_session,
+        read_only=read_only,
+        templates_dir=templates_dir,
+        keymap=config.keymap,
+    )

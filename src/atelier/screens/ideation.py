@@ -1,0 +1,291 @@
+"""Ideation: capture at speaking speed — type, Enter, saved, ready for the next idea.
+
+``@Name`` at the start of an idea (or ctrl+a) attributes it to a participant; the author
+stays selected for the following ideas. A close idea already on the board is pointed out
+(« proche de #12 ») with an offer to merge; capture is never blocked.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import Input, Static
+
+from atelier import model
+from atelier.clustering import SimilarityIndex
+from atelier.i18n import N_, _
+from atelier.model import Idea, Session
+from atelier.widgets.idealist import IdeaList
+from atelier.widgets.text import shortened
+
+from .base import PhaseScreen
+from .dialogs import Choice, PickerDialog
+
+NO_AUTHOR = "none"
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def split_author(session: Session, text: str) -> tuple[int | None, str]:
+    """``@awa Idea`` → (Awa's id, "Idea") when the prefix names exactly one participant."""
+    stripped = text.lstrip()
+    if not stripped.startswith("@") or session.anonymous:
+        return None, text
+    word, _sep, rest = stripped[1:].partition(" ")
+    folded = _fold(word)
+    if not folded:
+        return None, text
+    exact = [p for p in session.participants if _fold(p.name.replace(" ", "")) == folded]
+    prefix = [p for p in session.participants if _fold(p.name).startswith(folded)]
+    found = exact or prefix
+    if len(found) != 1:
+        return None, text
+    return found[0].id, rest
+
+
+def participation(session: Session) -> Content:
+    """Ideas per participant, most first, then who has not contributed yet."""
+    if session.anonymous or not session.participants:
+        return Content(_("{count} ideas").format(count=len(session.ideas)))
+    counts = {p.id: 0 for p in session.participants}
+    unattributed = 0
+    for idea in session.ideas:
+        if idea.author_id in counts:
+            counts[idea.author_id] += 1
+        else:
+            unattributed += 1
+    by_id = {p.id: p.name for p in session.participants}
+    lines: list[Content] = [Content.styled(_("Participation"), "bold")]
+    for person_id, count in sorted(counts.items(), key=lambda kv: (-kv[1], by_id[kv[0]])):
+        if count:
+            lines.append(Content.assemble((f"{count:>4} ", "bold"), by_id[person_id]))
+    if unattributed:
+        lines.append(Content.assemble((f"{unattributed:>4} ", "bold"), (_("no author"), "dim")))
+    silent = [by_id[i] for i, c in counts.items() if c == 0]
+    if silent:
+        lines.append(Content.styled(_("Not contributed yet:"), "bold"))
+        lines.extend(Content("  " + name) for name in silent)
+    return Content("\n").join(lines)
+
+
+class IdeationScreen(PhaseScreen):
+    PHASE = "ideation"
+    BINDINGS = [
+        Binding("ctrl+n", "choose_author", N_("Author"), id="ideation_author"),
+        Binding("ctrl+f", "merge_similar", N_("Merge with similar"), id="ideation_merge"),
+        Binding("ctrl+r", "edit", N_("Edit idea"), id="ideation_edit"),
+        Binding("delete", "delete", N_("Delete idea"), id="ideation_delete"),
+        Binding("ctrl+t", "toggle_participation", N_("Participation"), id="ideation_participation"),
+        Binding("down", "focus_list", N_("Go to the list"), show=False, id="ideation_list"),
+        Binding("escape", "back_to_input", N_("Back to capture"), show=False, id="ideation_back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.author_id: int | None = None
+        self.editing: int | None = None
+        self.similar_to: tuple[int, int] | None = None  # (new idea, older similar idea)
+        self.index: SimilarityIndex | None = None
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(id="question")
+        with Horizontal(id="capture"):
+            yield Input(
+                placeholder=_("An idea, then Enter (@name to attribute it)"),
+                id="idea-input",
+                max_length=model.IDEA_MAX,
+            )
+            yield Static(id="author")
+        yield Static(id="capture-hint")
+        with Horizontal(id="ideation-main"):
+            yield IdeaList(self.session.author_name, id="ideas")
+            with Vertical(id="participation-panel"):
+                yield Static(id="participation")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#participation-panel").display = self.app.size.width >= 100
+        self.query_one("#idea-input", Input).focus()
+        self.build_index()
+        ideas = self.query_one(IdeaList)
+        if ideas.option_count:
+            ideas.highlighted = ideas.option_count - 1
+            ideas.scroll_end(animate=False)
+
+    @work(thread=True, exclusive=True)
+    def build_index(self) -> None:
+        """Index the ideas for « proche de #12 » off the UI thread (2,000 ideas)."""
+        session = self.session
+        index = SimilarityIndex(session.lang)
+        for idea in session.ideas:
+            index.add(idea.id, idea.text)
+        self.index = index
+
+    def refresh_view(self) -> None:
+        s = self.session
+        question = s.question or _("(no question set: F7 to go back to the setup)")
+        self.query_one("#question", Static).update(Content.styled(question, "bold"))
+        self.query_one(IdeaList).sync(s.ideas)
+        self.query_one("#participation", Static).update(participation(s))
+        self._show_author()
+
+    def _show_author(self) -> None:
+        name = ""
+        if self.author_id is not None:
+            try:
+                name = self.session.participant(self.author_id).name
+            except model.AtelierError:
+                self.author_id = None
+        label = name or (_("anonymous") if self.session.anonymous else _("no author"))
+        self.query_one("#author", Static).update(
+            Content.assemble((_("Author:") + " ", "dim"), label)
+        )
+
+    def _hint(self, content: Content | str) -> None:
+        self.query_one("#capture-hint", Static).update(content)
+
+    # ---- capture
+    @on(Input.Submitted, "#idea-input")
+    def submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.atelier.read_only:
+            self.notify(_("This session is open read-only: nothing can be changed."))
+            return
+        field = event.input
+        if self.editing is not None:
+            if self.atelier.apply(model.edit_idea, self.editing, field.value):
+                self._reindex(self.editing, field.value)
+                self.editing = None
+                field.value = ""
+                self._hint("")
+            return
+        if not field.value.strip():
+            return
+        author, text = split_author(self.session, field.value)
+        if author is not None:
+            self.author_id = author
+        if not self.atelier.apply(model.add_idea, text, self.author_id):
+            return
+        field.value = ""
+        idea = self.session.ideas[-1]
+        ideas = self.query_one(IdeaList)
+        ideas.highlighted = ideas.option_count - 1
+        ideas.scroll_end(animate=False)
+        self._point_out_similar(idea)
+        if self.index is not None:
+            self.index.add(idea.id, idea.text)
+
+    def _point_out_similar(self, idea: Idea) -> None:
+        self.similar_to = None
+        matches = self.index.similar(idea.text, limit=3) if self.index else []
+        existing = {i.id for i in self.session.ideas}
+        others = [key for key, _score in matches if key != idea.id and key in existing]
+        if not others:
+            self._hint(Content(_("Saved: #{id}.").format(id=idea.id)))
+            return
+        older = self.session.idea(others[0])
+        self.similar_to = (idea.id, older.id)
+        self._hint(
+            Content.assemble(
+                (_("Close to #{id}").format(id=older.id), "bold"),
+                " « ",
+                shortened(older.text, 50),
+                " » ",
+                (_("— ctrl+f to merge"), "dim"),
+            )
+        )
+
+    def _reindex(self, idea_id: int, text: str) -> None:
+        if self.index is not None:
+            self.index.remove(idea_id)
+            self.index.add(idea_id, text)
+
+    # ---- actions
+    def action_choose_author(self) -> None:
+        if self.session.anonymous:
+            self.notify(_("Anonymous session: ideas have no author."))
+            return
+        choices = [Choice(NO_AUTHOR, _("no author"))] + [
+            Choice(str(p.id), p.name) for p in self.session.participants
+        ]
+        target = self._list_target()
+
+        def chosen(key: str | None) -> None:
+            if key is None:
+                return
+            author = None if key == NO_AUTHOR else int(key)
+            if target is not None:
+                self.atelier.apply(model.set_idea_author, target, author)
+            else:
+                self.author_id = author
+                self._show_author()
+            self.query_one("#idea-input", Input).focus()
+
+        title = _("Author of #{id}").format(id=target) if target else _("Author of the next ideas")
+        self.app.push_screen(PickerDialog(title, choices), chosen)
+
+    def _list_target(self) -> int | None:
+        """The idea selected in the list when the list has focus, else None (capture)."""
+        ideas = self.query_one(IdeaList)
+        return ideas.selected_id if ideas.has_focus else None
+
+    def action_merge_similar(self) -> None:
+        if self.similar_to is None:
+            self.notify(_("No similar idea pointed out."))
+            return
+        new_id, older_id = self.similar_to
+        self.similar_to = None
+        if self.atelier.apply(model.merge_ideas, older_id, new_id):
+            if self.index is not None:
+                self.index.remove(new_id)
+            self._hint(Content(_("Merged into #{id}.").format(id=older_id)))
+
+    def action_edit(self) -> None:
+        idea_id = self.query_one(IdeaList).selected_id
+        if idea_id is None:
+            return
+        self.editing = idea_id
+        field = self.query_one("#idea-input", Input)
+        field.value = self.session.idea(idea_id).text
+        field.focus()
+        self._hint(Content(_("Editing #{id}: Enter to save, Escape to cancel.").format(id=idea_id)))
+
+    def action_back_to_input(self) -> None:
+        """Escape: cancel an edit in progress, or come back from the list to capture."""
+        field = self.query_one("#idea-input", Input)
+        if self.editing is not None:
+            self.editing = None
+            field.value = ""
+            self._hint("")
+        field.focus()
+
+    def action_focus_list(self) -> None:
+        self.query_one(IdeaList).focus()
+
+    @on(IdeaList.OptionSelected)
+    def idea_chosen(self, event: IdeaList.OptionSelected) -> None:
+        event.stop()
+        self.action_edit()
+
+    def action_delete(self) -> None:
+        if not self.query_one(IdeaList).has_focus:
+            return
+        idea_id = self.query_one(IdeaList).selected_id
+        if idea_id is None:
+            return
+        if self.atelier.apply(model.delete_idea, idea_id):
+            if self.index is not None:
+                self.index.remove(idea_id)
+            self._hint(Content(_("#{id} deleted — ctrl+z to undo.").format(id=idea_id)))
+
+    def action_toggle_participation(self) -> None:
+        panel = self.query_one("#participation-panel")
+        panel.display = not panel.display

@@ -1,0 +1,27 @@
+"""Participant text on screen: always literal Content, never parsed as markup."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.content import Content
+
+
+def literal(text: str) -> Content:
+    """Text from the room, shown exactly as stored (``[bold]`` stays ``[bold]``)."""
+    return Content(text)
+
+
+def shortened(text: str, limit: int = 60) -> str:
+    """One line of at most ``limit`` characters, for lists and messages."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def labelled(label: str, text: str, style: str = "bold") -> Content:
+    """A styled label (our own text) followed by literal participant text."""
+    return Content.assemble((label, style), " ", text)
+
+
+def cell(text: str) -> Text:
+    """A DataTable cell: Rich Text, because DataTable parses plain strings as markup."""
+    return Text(text)
