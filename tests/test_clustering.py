@@ -24,7 +24,7 @@ from atelier.clustering import (
     tokens,
 )
 from atelier.errors import AtelierError
-from atelier.i18n import catalog, set_language
+from atelier.i18n import catalog, get_language, set_language
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -107,13 +107,14 @@ def test_language_codes() -> None:
 
 
 def test_unknown_language_message_is_translated() -> None:
+    previous = get_language()
     set_language("fr")
     try:
         with pytest.raises(AtelierError) as error:
             suggest_groups(["idée"], "xx")
         assert "\u00a0:" in str(error.value)
     finally:
-        set_language("en")
+        set_language(previous)
 
 
 def test_catalog_has_exactly_the_module_msgids() -> None:

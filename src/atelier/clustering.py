@@ -183,8 +183,6 @@ def _analyse(text: str, lang: str) -> list[tuple[str, str]]:
     if not text or text.isspace():
         return []
     prepared = unicodedata.normalize("NFC", text).casefold().translate(_SURFACE_TRANSLATE)
-    stop = _stopwords(lang)
-    stopstems = _stopstems(lang)
     out: list[tuple[str, str]] = []
     for match in _WORD_RE.finditer(prepared):
         word = match.group()
@@ -207,19 +205,28 @@ def _analyse(text: str, lang: str) -> list[tuple[str, str]]:
         else:  # English compounds are mostly loose: meeting-free, home-working
             words = word.split("-")
         for word in words:
-            if len(word) > _MAX_WORD:
-                continue
-            folded = normalise(word)
-            if folded in stop:
-                continue
-            folded = folded.replace("-", "").replace("'", "")
-            if len(folded) < 2 or folded.isdigit() or folded in stop:
-                continue
-            stem = _stem(folded, lang)
-            if len(stem) < 2 or stem in stopstems:
-                continue
-            out.append((stem, word))
+            stem = _content_stem(word, lang)
+            if stem is not None:
+                out.append((stem, word))
     return out
+
+
+@lru_cache(maxsize=65536)
+def _content_stem(word: str, lang: str) -> str | None:
+    """The stem of one lower-case word, or None for a stop word or a non-word."""
+    if len(word) > _MAX_WORD:
+        return None
+    stop = _stopwords(lang)
+    folded = normalise(word)
+    if folded in stop:
+        return None
+    folded = folded.replace("-", "").replace("'", "")
+    if len(folded) < 2 or folded.isdigit() or folded in stop:
+        return None
+    stem = _stem(folded, lang)
+    if len(stem) < 2 or stem in _stopstems(lang):
+        return None
+    return stem
 
 
 def tokens(text: str, lang: str) -> list[str]:
