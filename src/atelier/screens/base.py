@@ -50,14 +50,22 @@ class PhaseScreen(AtelierScreen):
     they redraw from the session in ``refresh_view`` after every saved change."""
 
     PHASE = "setup"
+    COMMON_KEYS = ("f7", "f8", "f9", "f4", "f5", "f6")
     BINDINGS = [
         Binding("f7", "previous_phase", N_("Previous phase"), id="previous_phase"),
         Binding("f8", "next_phase", N_("Next phase"), id="next_phase"),
-        Binding("f9", "choose_phase", N_("Phases"), id="choose_phase"),
+        Binding("f9", "choose_phase", N_("Phases"), show=False, id="choose_phase"),
         Binding("f4", "timer_toggle", N_("Timer"), id="timer_toggle"),
-        Binding("f5", "timer_add", N_("+1 min"), id="timer_add_minute"),
+        Binding("f5", "timer_add", N_("+1 min"), show=False, id="timer_add_minute"),
         Binding("f6", "timer_reset", N_("Reset timer"), show=False, id="timer_reset"),
     ]
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        mapping = self._bindings.key_to_bindings
+        for key in self.COMMON_KEYS:  # the phase's own keys first in the footer
+            if key in mapping:
+                mapping[key] = mapping.pop(key)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
@@ -65,7 +73,7 @@ class PhaseScreen(AtelierScreen):
             yield Static(id="save-status")
             yield PhaseTimer(lambda: self.session.timing(self.PHASE), id="timer")
         yield from self.compose_body()
-        yield Footer()
+        yield Footer(compact=True)
 
     def compose_body(self) -> ComposeResult:
         yield from ()

@@ -32,17 +32,21 @@ class IdeaList(Guarded, OptionList):
         self._shown: list[Idea] = []
 
     def sync(self, ideas: Sequence[Idea]) -> None:
-        shown = self._shown
-        same_prefix = len(shown) <= len(ideas) and all(
-            a.id == b.id for a, b in zip(shown, ideas, strict=False)
-        )
-        if not same_prefix:
+        """Show ``ideas``: removals, replacements and additions at the end are applied in
+        place; anything else (a reorder, an insertion) rebuilds the list."""
+        wanted = {i.id for i in ideas}
+        kept = [i for i in self._shown if i.id in wanted]
+        if len(kept) > len(ideas) or any(a.id != b.id for a, b in zip(kept, ideas, strict=False)):
             self._rebuild(ideas)
             return
-        for index, (old, new) in enumerate(zip(shown, ideas, strict=False)):
+        if len(kept) != len(self._shown):
+            for index in reversed(range(len(self._shown))):
+                if self._shown[index].id not in wanted:
+                    self.remove_option_at_index(index)
+        for index, (old, new) in enumerate(zip(kept, ideas, strict=False)):
             if old is not new and old != new:
                 self.replace_option_prompt_at_index(index, self._prompt(new))
-        added = ideas[len(shown) :]
+        added = ideas[len(kept) :]
         if added:
             self.add_options(Option(self._prompt(i), id=str(i.id)) for i in added)
         self._shown = list(ideas)

@@ -33,18 +33,22 @@ class PhaseBar(Widget):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.phase = phase
 
-    def _line(self, labels: dict[str, str]) -> Content:
+    def _line(self, labels: dict[str, str] | None) -> Content:
+        """All phases named by ``labels``; with None only the current phase is named."""
         parts: list[Content] = []
         for number, phase in enumerate(PHASES, start=1):
-            text = f" {number} {_(labels[phase])} "
-            if phase == self.phase:
-                parts.append(Content.styled(text, "bold reverse"))
+            current = phase == self.phase
+            if labels is not None:
+                name = _(labels[phase])
             else:
-                parts.append(Content.styled(text, "dim" if phase != "summary" else ""))
-        return Content("›").join(parts)
+                name = _(PHASE_LABELS[phase]) if current else ""
+            text = f" {number} {name} " if name else f" {number} "
+            parts.append(Content.styled(text, "bold reverse" if current else "dim"))
+        return Content("›" if labels is not None else "").join(parts)
 
     def render(self) -> Content:
-        line = self._line(PHASE_LABELS)
-        if line.cell_length > self.size.width:
-            line = self._line(SHORT_LABELS)
+        for labels in (PHASE_LABELS, SHORT_LABELS, None):
+            line = self._line(labels)
+            if line.cell_length <= self.size.width:
+                return line
         return line

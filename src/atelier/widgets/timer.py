@@ -58,6 +58,6 @@ class PhaseTimer(Widget):
         remaining = timing.remaining()
         state = "▶" if timing.running else "⏸"
         text = f"{state} {format_duration(remaining)}"
-        if remaining <= 0:
+        if remaining <= 0 and timing.running:
             text += " " + _("Time is up!")
         return Content(text)

@@ -1,0 +1,149 @@
+"""The bundled demo: a realistic French workshop on « La bienveillance au travail ».
+
+``python -m atelier.demo FOLDER`` writes it as ``FOLDER/demo.json`` (the file committed in
+``sessions/``); tests and benchmarks build it in memory with :func:`demo_session`.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from atelier import clock, model
+from atelier.model import Session
+from atelier.store import SessionFolder
+from atelier.templates import load_templates
+
+DEMO_ID = "demo"
+PEOPLE = ["Awa", "Bruno", "Chloé", "Djamel", "Élise", "François", "Gaëlle", "Hugo"]
+IDEAS = [
+    ("Awa", "Se dire bonjour le matin, dans tous les services", "Relations au quotidien"),
+    ("Bruno", "Remercier les collègues quand un dossier aboutit", "Reconnaissance"),
+    ("Chloé", "Un temps d'accueil pour chaque nouvel agent", "Accueil des nouveaux"),
+    ("Djamel", "Parrainage des nouveaux arrivants par un agent volontaire", "Accueil des nouveaux"),
+    ("Élise", "Des réunions qui commencent et finissent à l'heure", "Organisation du travail"),
+    ("François", "Ne pas envoyer de courriels après 19 h", "Organisation du travail"),
+    ("Gaëlle", "Un livret d'accueil à jour, avec l'organigramme", "Accueil des nouveaux"),
+    ("Hugo", "Valoriser les réussites des équipes dans la lettre interne", "Reconnaissance"),
+    ("Awa", "Former les encadrants à l'écoute active", "Management bienveillant"),
+    ("Bruno", "Des entretiens annuels qui parlent aussi de ce qui va bien", "Reconnaissance"),
+    ("Chloé", "Un espace de pause partagé et agréable", "Relations au quotidien"),
+    ("Djamel", "Oser dire quand quelque chose ne va pas, sans crainte", "Management bienveillant"),
+    ("Élise", "Des points d'équipe courts chaque semaine", "Organisation du travail"),
+    ("François", "Fêter les départs et les arrivées ensemble", "Relations au quotidien"),
+    ("Hugo", "Que les chefs de service passent dans les bureaux", "Management bienveillant"),
+    (
+        "Awa",
+        "Dire merci aux agents d'accueil qui gèrent les situations difficiles",
+        "Reconnaissance",
+    ),
+    ("Bruno", "Clarifier qui fait quoi entre les services", "Organisation du travail"),
+]
+ACTIONS = [
+    (
+        "Rédiger et diffuser un livret d'accueil des nouveaux agents",
+        "Chloé",
+        21,
+        "Accueil des nouveaux",
+    ),
+    ("Lancer un appel à parrains volontaires", "Djamel", 30, "Accueil des nouveaux"),
+    (
+        "Inscrire une rubrique « réussites d'équipe » dans la lettre interne",
+        "Hugo",
+        45,
+        "Reconnaissance",
+    ),
+    (
+        "Proposer une charte des réunions au comité de direction",
+        "Élise",
+        60,
+        "Organisation du travail",
+    ),
+]
+DOTS = {
+    "Accueil des nouveaux": 14,
+    "Reconnaissance": 14,
+    "Organisation du travail": 9,
+    "Management bienveillant": 7,
+    "Relations au quotidien": 4,
+}
+START = datetime(2026, 11, 24, 9, 30, tzinfo=timezone(timedelta(hours=1)))
+
+
+def demo_session(session_id: str = DEMO_ID) -> Session:
+    """The demo workshop, built through the named operations with a fixed clock."""
+    previous = clock._frozen
+    try:
+        return _build(session_id)
+    finally:
+        clock.freeze(previous)
+
+
+def _at(minutes: float) -> None:
+    clock.freeze(START + timedelta(minutes=minutes))
+
+
+def _build(session_id: str) -> Session:
+    _at(0)
+    template = load_templates(Path("/nonexistent")).get("bienveillance")
+    s = model.new_session(
+        session_id,
+        "La bienveillance au travail – service Population",
+        **template.session_options("fr"),
+    )
+    s = model.update_setup(s, facilitator="Sonia Hasni", date="24/11/2026")
+    for name in PEOPLE:
+        s = model.add_participant(s, name)
+    _at(4)
+    s = model.timer_start(s, "rules")
+    _at(9)
+    s = model.adopt_rules(s)
+    s = model.timer_pause(s, "rules")
+    s = model.timer_start(s, "ideation")
+    names = {p.name: p.id for p in s.participants}
+    for number, (author, text, _theme) in enumerate(IDEAS):
+        _at(10 + number * 1.3)
+        s = model.add_idea(s, text, names[author])
+    _at(36)
+    s = model.timer_pause(s, "ideation")
+    s = model.timer_start(s, "clustering")
+    labels = list(dict.fromkeys(theme for _a, _t, theme in IDEAS))
+    for label in labels:
+        s = model.add_cluster(s, label)
+    cluster_ids = {c.label: c.id for c in s.clusters}
+    for idea, (_a, _t, theme) in zip(s.ideas, IDEAS, strict=True):
+        s = model.move_idea(s, idea.id, cluster_ids[theme])
+    _at(52)
+    s = model.timer_pause(s, "clustering")
+    s = model.timer_start(s, "vote")
+    s = model.configure_vote(s, dots_per_voter=6, max_per_option=3)
+    s = model.start_vote(s)
+    main = s.main_round
+    assert main is not None
+    for label, dots in DOTS.items():
+        s = model.set_tally(s, main.id, f"cluster:{cluster_ids[label]}", [dots])
+    _at(60)
+    s = model.close_round(s, main.id)
+    s = model.timer_pause(s, "vote")
+    s = model.timer_start(s, "actions")
+    for what, owner, days, label in ACTIONS:
+        due = (START + timedelta(days=days)).strftime("%d/%m/%Y")
+        s = model.add_action(s, what, owner, due, f"cluster:{cluster_ids[label]}")
+    _at(82)
+    s = model.timer_pause(s, "actions")
+    return model.set_phase(s, "summary")
+
+
+def write_demo(folder: Path) -> Path:
+    """(Re)write ``demo.json`` in ``folder`` (refuses to replace a session being used)."""
+    sessions = SessionFolder(folder)
+    path = sessions.path_for(DEMO_ID)
+    if path.exists():
+        sessions.trash(DEMO_ID)
+    sessions.save_new(demo_session())
+    return path
+
+
+if __name__ == "__main__":
+    print(write_demo(Path(sys.argv[1] if len(sys.argv) > 1 else "sessions")))

@@ -1,0 +1,191 @@
+"""Actions: the action plan — what, who, by when (25/11/2026), linked to a result item."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import DataTable, Input, Label, Select, Static
+
+from atelier import i18n, model
+from atelier.i18n import N_, _
+from atelier.model import Action, Session
+from atelier.summary import round_results
+from atelier.widgets.text import cell, shortened
+
+from .base import PhaseScreen
+from .dialogs import ConfirmDialog, Dialog
+
+NO_LINK = "-"
+
+
+def link_choices(session: Session) -> list[tuple[str, str]]:
+    """(label, key) of what an action can answer: vote results best first, then clusters."""
+    choices: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    main = session.main_round
+    if main is not None:
+        result = round_results(session, main)
+        for ranked in result.ranked:
+            key = result.options[ranked.index]
+            label = session.option_label(key)
+            if label:
+                choices.append((f"{ranked.rank}. {shortened(label, 50)}", key))
+                seen.add(key)
+    for cluster in session.clusters:
+        key = f"cluster:{cluster.id}"
+        if key not in seen:
+            choices.append((shortened(cluster.label, 50), key))
+    return choices
+
+
+class ActionDialog(Dialog):
+    """The fields of one action; Enter in the last field (or ctrl+s) saves."""
+
+    BINDINGS = [Binding("ctrl+s", "save", N_("Save"), id="action_save")]
+
+    def __init__(
+        self, session: Session, action: Action | None, draft: dict[str, str | None] | None = None
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.action = action
+        self.draft = draft or {
+            "what": action.what if action else "",
+            "owner": action.owner if action else "",
+            "due": i18n.format_date(action.due, "fr") if action else "",
+            "link": action.link if action else None,
+        }
+
+    def compose(self) -> ComposeResult:
+        a, draft = self.action, self.draft
+        title = _("New action") if a is None else _("Action {number}").format(number=a.id)
+        options = [(Content(label), key) for label, key in link_choices(self.session)]
+        link = draft["link"] if draft["link"] in {k for _l, k in options} else NO_LINK
+        with Vertical():
+            yield Label(Content(title), classes="title")
+            yield Label(_("What"))
+            yield Input(draft["what"] or "", id="a-what", max_length=model.ACTION_MAX)
+            with Horizontal(classes="pair"):
+                with Vertical():
+                    yield Label(_("Owner"))
+                    yield Input(draft["owner"] or "", id="a-owner", max_length=model.NAME_MAX)
+                with Vertical():
+                    yield Label(_("Due date (25/11/2026)"))
+                    yield Input(draft["due"] or "", id="a-due", max_length=10)
+            yield Label(_("Linked to"))
+            yield Select(
+                [(Content(_("— nothing —")), NO_LINK), *options],
+                value=link,
+                allow_blank=False,
+                id="a-link",
+            )
+            yield Label(Content(_("Enter: next field / save · Escape: cancel")), classes="hint")
+
+    @on(Input.Submitted)
+    def next_field(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "a-due":
+            self.action_save()
+        else:
+            self.focus_next()
+
+    def action_save(self) -> None:
+        link = self.query_one("#a-link", Select).value
+        self.dismiss(
+            {
+                "what": self.query_one("#a-what", Input).value,
+                "owner": self.query_one("#a-owner", Input).value,
+                "due": self.query_one("#a-due", Input).value,
+                "link": None if link in (NO_LINK, Select.NULL) else str(link),
+            }
+        )
+
+
+class ActionsScreen(PhaseScreen):
+    PHASE = "actions"
+    BINDINGS = [
+        Binding("n", "add", N_("New action"), id="actions_add"),
+        Binding("e,enter", "edit", N_("Edit"), id="actions_edit"),
+        Binding("delete", "delete", N_("Delete"), id="actions_delete"),
+    ]
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(Content.styled(_("Action plan"), "bold"), id="actions-title")
+        yield DataTable(cursor_type="row", zebra_stripes=True, id="actions")
+        yield Static(id="actions-empty")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for label in ("#", _("What"), _("Owner"), _("Due"), _("Linked to")):
+            table.add_column(label)
+        super().on_mount()
+        table.focus()
+
+    def refresh_view(self) -> None:
+        s = self.session
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear()
+        lang = i18n.get_language()
+        for action in s.actions:
+            table.add_row(
+                str(action.id),
+                cell(shortened(action.what, 60)),
+                cell(action.owner),
+                i18n.format_date(action.due, lang),
+                cell(shortened(s.option_label(action.link), 40) if action.link else ""),
+                key=str(action.id),
+            )
+        if s.actions and row is not None:
+            table.move_cursor(row=min(row, len(s.actions) - 1))
+        empty = self.query_one("#actions-empty", Static)
+        empty.update(Content(_("No action yet: N adds one (what, who, by when).")))
+        empty.display = not s.actions
+
+    def _selected(self) -> Action | None:
+        table = self.query_one(DataTable)
+        if not self.session.actions or table.cursor_row is None:
+            return None
+        return self.session.actions[min(table.cursor_row, len(self.session.actions) - 1)]
+
+    @on(DataTable.RowSelected)
+    def row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit()
+
+    def _open_form(self, action: Action | None) -> None:
+        def saved(values: dict[str, str | None] | None) -> None:
+            if values is None:
+                return
+            if action is None:
+                ok = self.atelier.apply(model.add_action, **values)  # type: ignore[arg-type]
+            else:
+                ok = self.atelier.apply(model.edit_action, action.id, **values)  # type: ignore[arg-type]
+            if not ok:  # refused: reopen with what was typed, nothing lost
+                self.app.push_screen(ActionDialog(self.session, action, values), saved)
+
+        self.app.push_screen(ActionDialog(self.session, action), saved)
+
+    def action_add(self) -> None:
+        self._open_form(None)
+
+    def action_edit(self) -> None:
+        action = self._selected()
+        if action is not None:
+            self._open_form(action)
+
+    def action_delete(self) -> None:
+        action = self._selected()
+        if action is None:
+            return
+
+        def confirmed(answer: bool | None) -> None:
+            if answer:
+                self.atelier.apply(model.delete_action, action.id)
+
+        self.app.push_screen(
+            ConfirmDialog(_("Delete this action?"), shortened(action.what, 80)), confirmed
+        )
