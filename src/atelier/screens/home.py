@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,6 +20,14 @@ from atelier.widgets.text import cell
 
 from .base import AtelierScreen
 from .dialogs import Choice, ConfirmDialog, PickerDialog, TextPrompt
+
+
+def shown_path(path: Path) -> str:
+    """A folder as the facilitator would type it: relative to where atelier was started."""
+    try:
+        return str(path.relative_to(Path.cwd())) or "."
+    except ValueError:
+        return str(path)
 
 
 class HomeScreen(AtelierScreen):
@@ -60,7 +70,9 @@ class HomeScreen(AtelierScreen):
         scan = self.atelier.folder.scan()
         self.sessions = scan.sessions
         self.query_one("#home-folder", Static).update(
-            Content(_("Sessions folder: {folder}").format(folder=self.atelier.folder.root))
+            Content(
+                _("Sessions folder: {folder}").format(folder=shown_path(self.atelier.folder.root))
+            )
         )
         problems = self.query_one("#home-problems", Static)
         problems.update(Content("\n".join(f"⚠ {p}" for p in scan.problems)))
