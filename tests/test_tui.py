@@ -16,6 +16,7 @@ from atelier.screens.ideation import IdeationScreen, split_author
 from atelier.screens.rules import RulesScreen
 from atelier.screens.setup import SetupScreen
 from atelier.store import SessionFolder
+
 from uikit import HOSTILE, make_session, paste, reload, screen_text, type_text
 
 SIZE = (120, 40)
