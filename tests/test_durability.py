@@ -1,0 +1,94 @@
+"""Kill a writer with SIGKILL at random moments and right after each I/O step: the file must
+always parse and hold every acknowledged operation; the next open takes the dead lock over.
+
+A handful of trials here; bench/durability.py runs more than a thousand."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import durability_child as harness
+import pytest
+
+from atelier import codec, store
+from atelier.store import SessionFolder
+
+
+def lock_owner(path: Path) -> int | None:
+    lock = path.with_suffix(".lock")
+    if not lock.exists():
+        return None
+    try:
+        return int(json.loads(lock.read_text(encoding="utf-8"))["pid"])
+    except (ValueError, KeyError, TypeError):
+        return -1
+
+
+def temp_files(folder: SessionFolder) -> list[str]:
+    return sorted(p.name for p in folder.root.glob(".*.tmp"))
+
+
+@pytest.mark.parametrize("occurrence", [1, 4])
+def test_kill_right_after_each_io_step(folder: SessionFolder, occurrence: int) -> None:
+    session_id = folder.create("Durability", lang="en")
+    path = folder.path_for(session_id)
+    acked: list[dict[str, object]] = []
+    for number, step in enumerate(harness.STEPS):
+        prefix = f"s{number}"
+        trial = harness.run_trial(path, prefix, kill_step=step, kill_at=occurrence, max_ops=20)
+        assert trial.opened, trial.stderr  # it took over the lock the previous child left
+        assert trial.killed, (trial.returncode, trial.stderr)
+        # one atomic write per operation: killed while saving operation number `occurrence`
+        assert len(trial.acks) == occurrence - 1
+        acked += trial.acks
+        assert harness.check(path, acked) == []
+
+        session = codec.from_document(store.read_document(path), session_id)
+        ideas = {i.text: i for i in session.ideas}
+        clusters = {c.label: c for c in session.clusters}
+        if occurrence == 1:  # in flight: the first cluster of this child
+            in_flight = f"{prefix}-0" in clusters
+        else:  # in flight: moving idea 2 into cluster 0
+            idea, cluster = ideas[f"{prefix}-2"], clusters[f"{prefix}-0"]
+            in_flight = idea.cluster_id == cluster.id
+        assert in_flight is (step in ("replace", "fsync-dir")), step
+
+        assert lock_owner(path) == trial.pid  # the dead child's lock is still there
+        stale = [f".{path.name}.{trial.pid}.tmp"] if step in ("write", "fsync") else []
+        assert temp_files(folder) == stale
+        assert folder.clean_temp_files() == len(stale)
+
+    with folder.open(session_id) as opened:  # the parent takes the last dead lock over
+        assert lock_owner(path) == opened.lock.owner().pid  # type: ignore[union-attr]
+        assert harness.check(path, acked) == []
+        assert codec.to_document(opened.session) == codec.to_document(
+            codec.from_document(store.read_document(path), session_id)
+        )
+    assert lock_owner(path) is None
+
+
+def test_kill_at_random_moments(folder: SessionFolder) -> None:
+    rng = random.Random(20261125)
+    other = folder.create("Bystander", lang="en")
+    session_id = folder.create("Durability", lang="en")
+    path = folder.path_for(session_id)
+    acked: list[dict[str, object]] = []
+    trials = [
+        {"delay": rng.uniform(0.0, 0.15), "after_ready": True},
+        {"delay": rng.uniform(0.0, 0.15), "after_ready": True},
+        {"delay": rng.uniform(0.02, 0.2), "after_ready": False},  # maybe while starting
+    ]
+    for number, options in enumerate(trials):
+        trial = harness.run_trial(path, f"r{number}", **options)  # type: ignore[arg-type]
+        assert trial.killed, (trial.returncode, trial.stderr)
+        assert trial.stderr == ""
+        acked += trial.acks
+        assert harness.check(path, acked) == []
+    scan = folder.scan()  # the folder is fine: no problem, no stale temp file
+    assert scan.problems == [] and {s.id for s in scan.sessions} == {other, session_id}
+    assert temp_files(folder) == []
+    with folder.open(session_id) as opened:
+        assert len(opened.session.ideas) >= sum(a["kind"] == "idea" for a in acked)
+    assert acked, "the children should have acknowledged some operations"
