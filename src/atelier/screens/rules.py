@@ -21,8 +21,8 @@ def rule_prompt(number: int, rule: Rule) -> Content:
     """A rule as a card: big title, one line of explanation (literal text)."""
     head = Content.styled(f" {number}. {rule.title.upper()} ", "bold")
     if not rule.explanation:
-        return head
-    return Content.assemble(head, "\n    ", (rule.explanation, "italic"))
+        return Content.assemble(head, "\n")
+    return Content.assemble(head, "\n    ", (rule.explanation, "italic"), "\n")
 
 
 class RulesScreen(PhaseScreen):

@@ -121,7 +121,7 @@ class SuggestionsScreen(AtelierScreen):
         more = len(proposal.idea_ids) - SHOWN_IDEAS
         if more > 0:
             lines.append(Content.styled("  " + _("… and {count} more").format(count=more), "dim"))
-        return Content("\n").join(lines)
+        return Content("\n").join([*lines, Content("")])
 
     def _current(self) -> Proposal | None:
         options = self.query_one(OptionList)
