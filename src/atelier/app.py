@@ -64,8 +64,11 @@ class AtelierApp(Guarded, App[int]):
         read_only: bool = False,
         templates_dir: Path | None = None,
         keymap: dict[str, str] | None = None,
+        theme: str | None = None,
     ) -> None:
         super().__init__()
+        if theme == "light":
+            self.theme = "textual-light"
         self.folder = SessionFolder(sessions_dir)
         self.lang = lang
         self.templates_dir = templates_dir
@@ -347,4 +350,5 @@ def create_app(
         read_only=read_only,
         templates_dir=templates_dir,
         keymap=config.keymap,
+        theme=config.theme,
     )

@@ -3,6 +3,7 @@
 ``config.toml`` in the user config folder, for example::
 
     lang = "fr"
+    theme = "light"        # light suits projectors; default dark
     [keymap]
     next_phase = "f8"      # binding id = key(s), see the README's keymap
 """
@@ -19,6 +20,7 @@ from atelier.i18n import _
 @dataclass(frozen=True)
 class UserConfig:
     lang: str | None = None
+    theme: str | None = None
     keymap: dict[str, str] = field(default_factory=dict)
     problem: str | None = None
 
@@ -41,8 +43,10 @@ def load_config(path: Path | None = None) -> UserConfig:
             problem=_("{file}: {error}; default settings used.").format(file=path, error=error)
         )
     lang = data.get("lang")
+    theme = data.get("theme")
     keymap = data.get("keymap", {})
     return UserConfig(
         lang=lang if isinstance(lang, str) else None,
+        theme=theme if theme in ("light", "dark") else None,
         keymap={str(k): str(v) for k, v in keymap.items()} if isinstance(keymap, dict) else {},
     )

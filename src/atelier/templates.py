@@ -92,8 +92,9 @@ def _texts(value: Any, what: str) -> TemplateText:
 
 
 def _line_of(source: str, key: str) -> int | None:
-    match = re.search(rf"^\s*\[*{re.escape(key)}\b", source, re.MULTILINE)
-    return source.count("\n", 0, match.start()) + 1 if match else None
+    """The line where ``key`` (or its table) is written; line 1 when it is missing."""
+    match = re.search(rf"^[ \t]*\[*{re.escape(key)}\b", source, re.MULTILINE)
+    return source.count("\n", 0, match.start()) + 1 if match else 1
 
 
 def parse_template(source: str, path: Path | None = None, builtin: bool = False) -> Template:
@@ -102,6 +103,10 @@ def parse_template(source: str, path: Path | None = None, builtin: bool = False)
     try:
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as error:
+        if "end of document" in str(error):
+            error = tomllib.TOMLDecodeError(
+                str(error).replace("end of document", f"line {len(source.splitlines())}")
+            )
         raise AtelierError(
             _("{file}: invalid TOML: {error}.").format(file=name, error=error)
         ) from None

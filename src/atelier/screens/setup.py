@@ -37,6 +37,12 @@ def _minutes(phase: str) -> Callable[[str], tuple[model.Operation, tuple[Any, ..
     return lambda value: (model.set_planned_minutes, (phase, value), {})
 
 
+def _grades(value: str) -> tuple[model.Operation, tuple[Any, ...], dict]:
+    """ "Excellent, Bien, Passable" (best first) → the majority-judgment scale."""
+    grades = [g.strip() for g in value.split(",") if g.strip()]
+    return model.configure_vote, (), {"grades": grades}
+
+
 def _vote(field: str) -> Callable[[str], tuple[model.Operation, tuple[Any, ...], dict]]:
     def build(value: str) -> tuple[model.Operation, tuple[Any, ...], dict]:
         parsed: Any = value.strip() or None
@@ -63,6 +69,7 @@ class SetupScreen(PhaseScreen):
             "f-closing": s.closing_message,
             "f-dots": str(s.vote.dots_per_voter or ""),
             "f-cap": str(s.vote.max_per_option),
+            "f-grades": ", ".join(model.grades_for(s)),
         }
         for phase in PHASES:
             values[f"m-{phase}"] = str(s.timing(phase).planned_minutes)
@@ -78,6 +85,7 @@ class SetupScreen(PhaseScreen):
             "f-closing": _setup("closing_message"),
             "f-dots": _vote("dots_per_voter"),
             "f-cap": _vote("max_per_option"),
+            "f-grades": _grades,
         }
         savers.update({f"m-{p}": _minutes(p) for p in PHASES})
         return savers
@@ -129,6 +137,7 @@ class SetupScreen(PhaseScreen):
             yield from self._select(_("Collect"), "v-mode", VOTE_MODE_LABELS, s.vote.mode)
             yield from self._row(_("Dots per voter (empty: automatic)"), "f-dots", 3)
             yield from self._row(_("At most dots on one option"), "f-cap", 3)
+            yield from self._row(_("Grades, best first, separated by commas"), "f-grades", 900)
             yield Label(id="vote-hint", classes="hint")
 
     def _row(self, label: str, field_id: str, max_length: int) -> ComposeResult:
