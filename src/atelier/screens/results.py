@@ -1,0 +1,340 @@
+"""Results: the ranking with its ties said out loud (« ex aequo »), the chart, the run-off.
+
+Ties are never broken silently or at random: tied options share a rank, and the
+facilitator can hold a run-off among them (a new round, collected on the vote screen).
+Counting is done once, by :func:`atelier.summary.round_results`.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import DataTable, Static
+
+from atelier import model
+from atelier.i18n import N_, _, get_language
+from atelier.model import Session, VoteRound
+from atelier.summary import RoundResult, round_results
+from atelier.widgets.charts import Bar, DotChart, MeritChart, MeritRow, one_line
+from atelier.widgets.text import cell
+
+from .base import PhaseScreen
+from .dialogs import Choice, ConfirmDialog, PickerDialog
+from .vote import method_name, mode_name, option_name, round_title
+
+
+def default_round(session: Session) -> VoteRound | None:
+    """The round worth showing: the latest closed one, else the latest one."""
+    closed = [r for r in session.rounds if r.closed_at]
+    if closed:
+        return max(closed, key=lambda r: r.id)
+    return max(session.rounds, key=lambda r: r.id) if session.rounds else None
+
+
+def percent(share: float) -> str:
+    value = round(share * 100)
+    return f"{value}\u00a0%" if get_language() == "fr" else f"{value}%"
+
+
+def rank_text(rank: int, tied: bool) -> str:
+    """The rank as charts show it: « 2= » when shared."""
+    return f"{rank}=" if tied else str(rank)
+
+
+class ResultsScreen(PhaseScreen):
+    PHASE = "results"
+    CSS_PATH = "vote.tcss"
+    BINDINGS = [
+        Binding("r", "runoff", N_("Run-off among tied options"), id="results_runoff"),
+        Binding("g", "choose_round", N_("Choose the round"), id="results_round"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.round_id: int | None = None
+
+    def compose_body(self) -> ComposeResult:
+        with VerticalScroll(id="results-body"):
+            yield Static(id="results-heading")
+            yield Static(id="results-info")
+            table = DataTable(id="ranking", cursor_type="none", zebra_stripes=True)
+            table.can_focus = False
+            yield table
+            yield Static(id="results-chart-title")
+            yield DotChart(id="dot-chart")
+            yield MeritChart(id="merit-chart")
+            yield Static(id="results-notes")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#results-body").focus()
+
+    # ---- which round
+    def shown_round(self) -> VoteRound | None:
+        if self.round_id is not None:
+            try:
+                return self.session.round(self.round_id)
+            except model.AtelierError:
+                self.round_id = None
+        return default_round(self.session)
+
+    def _result(self) -> tuple[VoteRound, RoundResult] | None:
+        vote_round = self.shown_round()
+        if vote_round is None:
+            return None
+        return vote_round, round_results(self.session, vote_round)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        try:
+            rounds = self.session.rounds
+        except model.AtelierError:
+            return True
+        if action == "choose_round":
+            return len(rounds) > 1
+        if action == "runoff":
+            found = self._result()
+            return found is not None and bool(found[1].tied_groups())
+        return True
+
+    # ---- drawing
+    def refresh_view(self) -> None:
+        s = self.session
+        found = self._result()
+        heading = self.query_one("#results-heading", Static)
+        table = self.query_one("#ranking", DataTable)
+        dot_chart = self.query_one(DotChart)
+        merit_chart = self.query_one(MeritChart)
+        if found is None:
+            heading.update(Content.styled(_("No vote yet: F7 to go back to the vote."), "bold"))
+            for widget in (table, dot_chart, merit_chart):
+                widget.display = False
+            for name in ("#results-info", "#results-chart-title", "#results-notes"):
+                self.query_one(name, Static).update(Content(""))
+            self.refresh_bindings()
+            return
+        vote_round, result = found
+        table.display = True
+        state = _("closed") if vote_round.closed_at else _("open")
+        heading.update(
+            Content.styled(
+                _("Results — {round} ({state})").format(
+                    round=round_title(s, vote_round), state=state
+                ),
+                "bold",
+            )
+        )
+        self._show_info(vote_round, result)
+        self._fill_table(s, vote_round, result)
+        self._show_chart(s, vote_round, result)
+        self._show_notes(s, vote_round, result)
+        self.refresh_bindings()
+
+    def _show_info(self, vote_round: VoteRound, result: RoundResult) -> None:
+        parts = [method_name(vote_round.method), mode_name(vote_round.mode)]
+        if vote_round.mode == "ballot":
+            parts.append(_("ballots: {count}").format(count=result.ballots))
+        else:
+            parts.append(_("voters: {count}").format(count=result.voters))
+        if vote_round.method == "dot":
+            parts.append(
+                _("dots per voter: {dots}, at most {cap} on one option").format(
+                    dots=vote_round.dots_per_voter, cap=vote_round.max_per_option
+                )
+            )
+        self.query_one("#results-info", Static).update(Content(" · ".join(parts)))
+
+    def _fill_table(self, s: Session, vote_round: VoteRound, result: RoundResult) -> None:
+        table = self.query_one("#ranking", DataTable)
+        table.clear(columns=True)
+        table.add_column(cell(_("Rank")), key="rank")
+        table.add_column(cell(""), key="tie")
+        table.add_column(cell(_("Option")), key="option")
+        mj = vote_round.method == "mj"
+        if mj:
+            table.add_column(cell(_("Majority grade")), key="grade")
+            table.add_column(cell(_("Above / below it")), key="sides")
+        else:
+            table.add_column(cell(_("Dots")), key="dots")
+        total_rows = len(result.ranked)
+        for ranked in result.ranked:
+            key = result.options[ranked.index]
+            row = [
+                cell(str(ranked.rank)),
+                cell(_("ex aequo") if ranked.tied else ""),
+                cell(one_line(option_name(s, key))),
+            ]
+            if mj:
+                row.extend(
+                    self._grade_cells(vote_round, result, ranked.index, ranked.majority_grade)
+                )
+            else:
+                row.append(cell(str(ranked.score or 0)))
+            table.add_row(*row, key=key)
+        table.styles.height = total_rows + 1 if total_rows else 1
+
+    @staticmethod
+    def _grade_cells(
+        vote_round: VoteRound, result: RoundResult, index: int, grade: int | None
+    ) -> list[object]:
+        if grade is None:
+            return [cell("–"), cell("")]
+        tally = result.tallies[index]
+        total = sum(tally) or 1
+        below, above = sum(tally[:grade]), sum(tally[grade + 1 :])
+        name = vote_round.grades[len(vote_round.grades) - 1 - grade]
+        return [
+            cell(one_line(name)),
+            cell(f"{percent(above / total)} / {percent(below / total)}"),
+        ]
+
+    def _show_chart(self, s: Session, vote_round: VoteRound, result: RoundResult) -> None:
+        dot_chart = self.query_one(DotChart)
+        merit_chart = self.query_one(MeritChart)
+        title = self.query_one("#results-chart-title", Static)
+        mj = vote_round.method == "mj"
+        dot_chart.display = not mj and bool(result.ranked)
+        merit_chart.display = mj and bool(result.ranked)
+        if not result.ranked:
+            title.update(Content(""))
+            return
+        if mj:
+            title.update(Content.styled(_("Merit profiles (best grade on the left)"), "bold"))
+            merit_chart.update(
+                [
+                    MeritRow(
+                        option_name(s, result.options[r.index]),
+                        result.tallies[r.index],
+                        rank_text(r.rank, r.tied),
+                    )
+                    for r in result.ranked
+                ],
+                vote_round.grades,
+            )
+        else:
+            title.update(Content.styled(_("Dots per option"), "bold"))
+            dot_chart.update(
+                [
+                    Bar(
+                        option_name(s, result.options[r.index]),
+                        r.score or 0,
+                        rank_text(r.rank, r.tied),
+                    )
+                    for r in result.ranked
+                ]
+            )
+
+    def _show_notes(self, s: Session, vote_round: VoteRound, result: RoundResult) -> None:
+        notes: list[Content] = []
+        if not vote_round.closed_at:
+            notes.append(
+                Content.styled(
+                    _("The vote is still open: this result may change (F7: back to the vote)."),
+                    "bold",
+                )
+            )
+        if vote_round.parent_id is not None:
+            parent = s.round(vote_round.parent_id) if vote_round.parent_id else None
+            if parent is not None:
+                notes.append(
+                    Content(
+                        _("Run-off among options tied in « {round} ».").format(
+                            round=round_title(s, parent)
+                        )
+                    )
+                )
+        missing = sum(result.missing)
+        if vote_round.method == "mj" and missing:
+            notes.append(
+                Content(
+                    _("Missing grades counted as the lowest grade, « {grade} »: {count}.").format(
+                        count=missing, grade=one_line(vote_round.grades[-1])
+                    )
+                )
+            )
+        groups = result.tied_groups()
+        for group in groups:
+            rank = next(r.rank for r in result.ranked if result.options[r.index] == group[0])
+            names = " · ".join(one_line(option_name(s, key)) for key in group)
+            notes.append(
+                Content.assemble(
+                    (_("Ex aequo at rank {rank}:").format(rank=rank) + " ", "bold"), names
+                )
+            )
+        if groups:
+            notes.append(
+                Content(
+                    _("R: hold a run-off among tied options.")
+                    if vote_round.closed_at
+                    else _("Close the vote before holding a run-off.")
+                )
+            )
+        runoffs = [r for r in s.rounds if r.parent_id == vote_round.id]
+        if runoffs:
+            notes.append(Content(_("A run-off was started from this vote: G to see it.")))
+        self.query_one("#results-notes", Static).update(Content("\n").join(notes))
+
+    # ---- actions
+    def action_choose_round(self) -> None:
+        s = self.session
+        choices = [
+            Choice(
+                str(r.id),
+                round_title(s, r),
+                _("closed") if r.closed_at else _("open"),
+            )
+            for r in s.rounds
+        ]
+
+        def chosen(key: str | None) -> None:
+            if key is not None:
+                self.round_id = int(key)
+                self.refresh_view()
+
+        self.app.push_screen(PickerDialog(_("Which round?"), choices), chosen)
+
+    def action_runoff(self) -> None:
+        found = self._result()
+        if found is None:
+            return
+        vote_round, result = found
+        groups = result.tied_groups()
+        if not groups:
+            self.notify(_("No tie in this vote: no run-off needed."))
+            return
+        if not vote_round.closed_at:
+            self.notify(_("Close the vote before holding a run-off."))
+            return
+        s = self.session
+
+        def start(options: tuple[str, ...]) -> None:
+            if self.atelier.apply(model.start_runoff, vote_round.id, list(options)):
+                self.atelier.goto_phase("vote")
+
+        if len(groups) == 1:
+            names = " · ".join(one_line(option_name(s, key)) for key in groups[0])
+
+            def confirmed(yes: bool | None) -> None:
+                if yes:
+                    start(groups[0])
+
+            self.app.push_screen(
+                ConfirmDialog(_("Hold a run-off among these tied options?"), names), confirmed
+            )
+            return
+        choices = []
+        for group in groups:
+            rank = next(r.rank for r in result.ranked if result.options[r.index] == group[0])
+            names = " · ".join(one_line(option_name(s, key)) for key in group)
+            choices.append(
+                Choice(
+                    ",".join(group), _("Rank {rank}: {options}").format(rank=rank, options=names)
+                )
+            )
+
+        def picked(key: str | None) -> None:
+            if key:
+                start(tuple(key.split(",")))
+
+        self.app.push_screen(PickerDialog(_("Run-off among which tied options?"), choices), picked)
