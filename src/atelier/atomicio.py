@@ -65,14 +65,29 @@ def write_new(path: Path, data: bytes) -> Path:
     """Write a file that must not exist yet (exports): never overwrite silently.
 
     The content is written to a temp file first and then linked into place, which fails
-    if the name was taken meanwhile."""
+    (FileExistsError) if the name was taken meanwhile. Where hard links are unsupported
+    (FAT USB keys, some network shares) the file is created exclusively instead: still
+    never an overwrite, though a crash mid-write can leave it partial."""
     temp = temp_path_for(path)
     try:
         with open(temp, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.link(temp, path)
+        try:
+            os.link(temp, path)
+        except FileExistsError:
+            raise
+        except OSError:  # EPERM, ENOTSUP…: no hard links here; "x" still never overwrites
+            with open(path, "xb") as target:
+                try:
+                    target.write(data)
+                    target.flush()
+                    os.fsync(target.fileno())
+                except BaseException:
+                    target.close()
+                    path.unlink(missing_ok=True)
+                    raise
     finally:
         try:
             temp.unlink()

@@ -1,0 +1,942 @@
+"""The one summary of a session: what every export, ``atelier show`` and the summary screen read.
+
+:func:`build_summary` turns a :class:`~atelier.model.Session` into frozen records whose texts
+are already translated into the session's language and formatted (25/11/2026, 2,5, 18:30),
+so no output format translates or counts anything itself. :func:`summary_report` lays the
+summary out once as a :class:`Report` — headings, fields, lists, tables, charts — which the
+Markdown, HTML and ODT writers render block by block; :func:`overview_text` renders a
+shorter report as plain text for the terminal. :func:`round_results` counts one vote round
+and is shared with the results screen.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from atelier import clock, voting
+from atelier.i18n import format_date, format_duration, format_number, translator
+from atelier.model import PHASE_LABELS, PHASES, Ballot, Session, VoteRound
+
+Translate = Callable[[str], str]
+
+LANGUAGE_NAMES = {"fr": "Français", "en": "English"}  # endonyms: data, not msgids
+CHART_LIMIT = 20  # bars drawn per chart; the table always lists every option
+OVERVIEW_LIMIT = 10  # options per round in the terminal overview
+TIE_RANK_LIMIT = 3  # ties reported in notes only where they matter: near the top
+LINK_MAX = 100  # characters of an idea quoted as an action's link
+
+# --------------------------------------------------------------------------- the summary
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    title: str
+    question: str
+    date: str  # formatted for the language: 25/11/2026 or 2026-11-25
+    iso_date: str  # 2026-11-25, for file names and sorting ('' if unknown)
+    facilitator: str
+    template: str  # the template's name in the session's language, else its id
+    language: str  # the language's own name: "Français"
+
+
+@dataclass(frozen=True, slots=True)
+class Participants:
+    anonymous: bool
+    names: tuple[str, ...]  # empty for an anonymous session
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class RuleLine:
+    number: int
+    title: str
+    explanation: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    items: tuple[RuleLine, ...]
+    adopted: bool
+    adopted_at: str  # "14:05", '' when not adopted
+
+
+@dataclass(frozen=True, slots=True)
+class IdeaLine:
+    id: int
+    text: str
+    author: str  # '' when anonymous or the author was removed
+    merged: tuple[str, ...]  # texts folded into this idea
+    cluster: str  # label of its cluster, or "Unclassified"
+    rank: int | None  # main vote: its own rank, or its cluster's in a cluster vote
+    result: str  # main vote, formatted ("7 dots", "Good"); '' without a vote
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterGroup:
+    id: int | None  # None for the unclassified ideas
+    label: str
+    ideas: tuple[IdeaLine, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OptionResult:
+    """One option of a round, in ranking order.
+
+    ``counts`` and ``shares`` follow ``RoundSummary.grades``: BEST grade first (as the
+    scale is shown), the missing grades already counted in the last, lowest one.
+    """
+
+    key: str  # "cluster:3" or "idea:12"
+    label: str
+    rank: int
+    tied: bool
+    dots: int | None  # dot vote
+    grade: str  # majority grade (majority judgment), else ''
+    gauge: str | None  # "+", "-" or "=": which side of the majority grade is larger
+    counts: tuple[int, ...]
+    shares: tuple[float, ...]
+    missing: int  # grades nobody gave, counted as the lowest
+    result: str  # formatted: "7 dots" or the majority grade
+
+
+@dataclass(frozen=True, slots=True)
+class RoundSummary:
+    id: int
+    title: str
+    runoff: bool
+    method: str  # "dot" or "mj"
+    method_name: str
+    mode: str  # "tally" or "ballot"
+    mode_name: str
+    target_name: str  # "clusters" / "ideas", translated
+    parameters: tuple[tuple[str, str], ...]  # translated label (no colon) → value
+    voters: int  # tally: declared voters; ballot: ballots cast
+    ballots: int
+    grades: tuple[str, ...]  # best first; () for a dot vote
+    options: tuple[OptionResult, ...]  # best first
+    closed: bool
+    notes: tuple[str, ...]  # missing grades, ties at the top, still open
+
+
+@dataclass(frozen=True, slots=True)
+class ActionLine:
+    number: int
+    what: str
+    owner: str
+    due: str  # formatted, '' when none
+    iso_due: str
+    link: str  # label of the linked cluster or idea, ''
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseLine:
+    key: str
+    label: str
+    planned_seconds: int
+    spent_seconds: int
+    planned: str
+    spent: str  # "—" for a phase whose timer never ran
+    difference: str  # "+2:30" over, "-1:00" under, "0:00"; '' when never timed
+    timed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    participants: int
+    ideas: int
+    merged: int
+    clusters: int
+    voters: int  # of the main vote
+    actions: int
+    planned_seconds: int
+    spent_seconds: int
+    planned: str
+    spent: str
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """Everything a compte rendu says about one session, translated and formatted."""
+
+    session_id: str
+    lang: str
+    created_at: str  # ISO, the session's creation: dates documents, never the export time
+    header: Header
+    participants: Participants
+    rules: Rules
+    clusters: tuple[ClusterGroup, ...]
+    rounds: tuple[RoundSummary, ...]
+    actions: tuple[ActionLine, ...]
+    phases: tuple[PhaseLine, ...]
+    totals: Totals
+    closing: str
+    vote_target: str  # "clusters" or "ideas": what IdeaLine.rank refers to
+
+
+# --------------------------------------------------------------------------- counting votes
+
+
+@dataclass(frozen=True, slots=True)
+class RoundResult:
+    """The counted result of one vote round.
+
+    Per-option tuples follow ``options`` (the round's order); ``ranked`` is best first and
+    its ``index`` points into ``options``. ``tallies`` count votes per grade WORST first,
+    the missing grades already added to the lowest one.
+    """
+
+    options: tuple[str, ...]
+    ranked: tuple[voting.RankedOption, ...]
+    dots: tuple[int, ...]  # dot vote, else ()
+    tallies: tuple[tuple[int, ...], ...]  # majority judgment, else ()
+    missing: tuple[int, ...]  # grades counted as the lowest because nobody gave them
+    voters: int
+    ballots: int
+
+    def tied_groups(self) -> tuple[tuple[str, ...], ...]:
+        """Option keys sharing a rank, best ranks first: candidates for a run-off."""
+        return tuple(
+            tuple(self.options[i] for i in group) for group in voting.tied_groups(list(self.ranked))
+        )
+
+
+def round_results(session: Session, vote_round: VoteRound) -> RoundResult:
+    """Count a round from its paper tallies or its secret ballots, then rank it.
+
+    Paper tally: an option without a tally counts zero, and for majority judgment each
+    option's lowest grade is padded up to the declared voters. Secret ballot: a missing
+    mark is 0 dots or the lowest grade. Counting is linear in options × ballots; the
+    ranking is voting.rank_dots / voting.rank_mj.
+    """
+    options = vote_round.options
+    ballots = session.ballots_of(vote_round.id) if vote_round.mode == "ballot" else []
+    if vote_round.method == "mj":
+        tallies, missing = _mj_counts(vote_round, ballots)
+        voters = len(ballots) if vote_round.mode == "ballot" else vote_round.voters
+        ranked = voting.rank_mj([list(t) for t in tallies]) if options else []
+        return RoundResult(options, tuple(ranked), (), tallies, missing, voters, len(ballots))
+    if vote_round.mode == "ballot":
+        rows = [[b.marks.get(o, 0) for o in options] for b in ballots]
+        dots = tuple(voting.dot_totals(rows, len(options)))
+        voters = len(ballots)
+    else:
+        dots = tuple((vote_round.tallies.get(o) or (0,))[0] for o in options)
+        voters = vote_round.voters
+    ranked = voting.rank_dots(list(dots)) if options else []
+    zeros = (0,) * len(options)
+    return RoundResult(options, tuple(ranked), dots, (), zeros, voters, len(ballots))
+
+
+def _mj_counts(
+    vote_round: VoteRound, ballots: Sequence[Ballot]
+) -> tuple[tuple[tuple[int, ...], ...], tuple[int, ...]]:
+    """Votes per grade (worst first) and missing grades per option, missing ones padded."""
+    scale = len(vote_round.grades)
+    options = vote_round.options
+    if vote_round.mode == "ballot":
+        rows = [[b.marks.get(o) for o in options] for b in ballots]
+        counted = voting.mj_tallies(rows, scale) if rows else [[0] * scale for _o in options]
+        missing = tuple(sum(1 for row in rows if row[i] is None) for i in range(len(options)))
+        return tuple(tuple(t) for t in counted), missing
+    tallies: list[tuple[int, ...]] = []
+    gaps: list[int] = []
+    for option in options:
+        counts = list(vote_round.tallies.get(option, (0,) * scale))
+        gap = max(0, vote_round.voters - sum(counts))
+        if counts:
+            counts[0] += gap
+        tallies.append(tuple(counts))
+        gaps.append(gap)
+    return tuple(tallies), tuple(gaps)
+
+
+# --------------------------------------------------------------------------- building it
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean(text: str) -> str:
+    """Text from the room, safe for every output: no control characters (an ANSI escape
+    must not reach a terminal, XML refuses them), no lone surrogates; line breaks kept."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    return _SURROGATE.sub("\ufffd", _CONTROL.sub("", text))
+
+
+def plural(lang: str, count: int, one: str, many: str, **values: object) -> str:
+    """Pick the singular or plural form (French treats 0 as singular) and fill it in."""
+    singular = count == 1 or (lang == "fr" and count == 0)
+    return (one if singular else many).format(count=count, **values)
+
+
+def shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _date(value: str, lang: str) -> tuple[str, str]:
+    """(formatted, iso) for a stored date; damaged values are shown as they are."""
+    try:
+        day = date.fromisoformat(value[:10])
+    except (TypeError, ValueError):
+        return clean(str(value or "")), ""
+    return format_date(day, lang), day.isoformat()
+
+
+def _time(stamp: str | None) -> str:
+    if not stamp:
+        return ""
+    try:
+        return clock.parse(stamp).strftime("%H:%M")
+    except ValueError:
+        return ""
+
+
+def _signed(seconds: int) -> str:
+    return ("+" if seconds > 0 else "") + format_duration(seconds)
+
+
+def _template_name(template_id: str, lang: str) -> str:
+    if not template_id:
+        return ""
+    from atelier.templates import builtin_templates
+
+    for template in builtin_templates():
+        if template.id == template_id:
+            return clean(template.title(lang))
+    return clean(template_id)
+
+
+def _labels(session: Session) -> dict[str, str]:
+    """Every vote option / link key → its label, in one pass (option_label scans)."""
+    labels = {f"cluster:{c.id}": clean(c.label) for c in session.clusters}
+    labels.update({f"idea:{i.id}": clean(i.text) for i in session.ideas})
+    return labels
+
+
+def build_summary(session: Session, *, lang: str | None = None) -> Summary:
+    """The summary of a session in its language (or ``lang``, for a synthesis)."""
+    lang = lang or session.lang
+    _ = translator(lang)
+    labels = _labels(session)
+    rounds = _rounds(session, labels, lang)
+    main = next((r for r in rounds if not r.runoff), None)
+    target = "clusters"
+    if main and main.options and main.options[0].key.startswith("idea:"):
+        target = "ideas"
+    shown, iso = _date(session.date, lang)
+    header = Header(
+        title=clean(session.title),
+        question=clean(session.question),
+        date=shown,
+        iso_date=iso,
+        facilitator=clean(session.facilitator),
+        template=_template_name(session.template, lang),
+        language=LANGUAGE_NAMES.get(session.lang, session.lang),
+    )
+    phases = _phases(session, _)
+    clusters = _clusters(session, main, target, _)
+    return Summary(
+        session_id=session.id,
+        lang=lang,
+        created_at=session.created_at,
+        header=header,
+        participants=_participants(session),
+        rules=Rules(
+            tuple(RuleLine(r.order, clean(r.title), clean(r.explanation)) for r in session.rules),
+            session.rules_adopted_at is not None,
+            _time(session.rules_adopted_at),
+        ),
+        clusters=clusters,
+        rounds=rounds,
+        actions=_actions(session, labels, lang),
+        phases=phases,
+        totals=_totals(session, main, phases),
+        closing=clean(session.closing_message),
+        vote_target=target,
+    )
+
+
+def _participants(session: Session) -> Participants:
+    if session.anonymous:
+        return Participants(True, (), session.participant_count)
+    names = tuple(clean(p.name) for p in session.participants)
+    return Participants(False, names, len(names))
+
+
+def _clusters(
+    session: Session, main: RoundSummary | None, target: str, _: Translate
+) -> tuple[ClusterGroup, ...]:
+    """Clusters in their order, then the unclassified ideas; ideas in session order."""
+    authors = {p.id: clean(p.name) for p in session.participants}
+    results = {o.key: o for o in main.options} if main else {}
+    unclassified = _("Unclassified")
+    names = {c.id: clean(c.label) for c in session.clusters}
+    grouped: dict[int | None, list[IdeaLine]] = {c.id: [] for c in session.clusters}
+    for idea in session.ideas:
+        home = idea.cluster_id if idea.cluster_id in names else None
+        key = f"idea:{idea.id}" if target == "ideas" else f"cluster:{home}"
+        option = results.get(key)
+        grouped.setdefault(home, []).append(
+            IdeaLine(
+                id=idea.id,
+                text=clean(idea.text),
+                author=authors.get(idea.author_id, "") if idea.author_id is not None else "",
+                merged=tuple(clean(t) for t in idea.merged),
+                cluster=names.get(home, unclassified) if home is not None else unclassified,
+                rank=option.rank if option else None,
+                result=option.result if option else "",
+            )
+        )
+    groups = [
+        ClusterGroup(c.id, names[c.id], tuple(grouped[c.id]))
+        for c in sorted(session.clusters, key=lambda c: (c.order, c.id))
+    ]
+    if grouped.get(None):
+        groups.append(ClusterGroup(None, unclassified, tuple(grouped[None])))
+    return tuple(groups)
+
+
+def _rounds(session: Session, labels: dict[str, str], lang: str) -> tuple[RoundSummary, ...]:
+    _ = translator(lang)
+    summaries: list[RoundSummary] = []
+    runoffs = 0
+    for vote_round in session.rounds:
+        if vote_round.parent_id is None:
+            title = _("Main vote")
+        else:
+            runoffs += 1
+            title = _("Run-off {number}").format(number=runoffs)
+        summaries.append(_round(session, vote_round, title, labels, lang))
+    return tuple(summaries)
+
+
+def _round(
+    session: Session, vote_round: VoteRound, title: str, labels: dict[str, str], lang: str
+) -> RoundSummary:
+    _ = translator(lang)
+    result = round_results(session, vote_round)
+    mj = vote_round.method == "mj"
+    grades = tuple(clean(g) for g in vote_round.grades) if mj else ()
+    options = tuple(_option(result, ranked, grades, labels, lang) for ranked in result.ranked)
+    targets_ideas = bool(vote_round.options) and vote_round.options[0].startswith("idea:")
+    if mj:
+        parameters = ((_("Grades, best first"), ", ".join(grades)),)
+    else:
+        parameters = (
+            (_("Dots per voter"), str(vote_round.dots_per_voter)),
+            (_("At most per option"), str(vote_round.max_per_option)),
+        )
+    return RoundSummary(
+        id=vote_round.id,
+        title=title,
+        runoff=vote_round.parent_id is not None,
+        method=vote_round.method,
+        method_name=_("Majority judgment") if mj else _("Dot voting"),
+        mode=vote_round.mode,
+        mode_name=_("Secret ballot") if vote_round.mode == "ballot" else _("Paper tally"),
+        target_name=_("ideas") if targets_ideas else _("clusters"),
+        parameters=parameters,
+        voters=result.voters,
+        ballots=result.ballots,
+        grades=grades,
+        options=options,
+        closed=vote_round.closed_at is not None,
+        notes=_round_notes(vote_round, options, grades, lang),
+    )
+
+
+def _option(
+    result: RoundResult,
+    ranked: voting.RankedOption,
+    grades: tuple[str, ...],
+    labels: dict[str, str],
+    lang: str,
+) -> OptionResult:
+    _ = translator(lang)
+    key = result.options[ranked.index]
+    label = labels.get(key) or _("(removed option)")
+    if not grades:
+        dots = ranked.score or 0
+        text = plural(lang, dots, _("{count} dot"), _("{count} dots"))
+        return OptionResult(key, label, ranked.rank, ranked.tied, dots, "", None, (), (), 0, text)
+    tally = list(result.tallies[ranked.index])
+    grade = ""
+    if ranked.majority_grade is not None:
+        grade = grades[len(grades) - 1 - ranked.majority_grade]
+    return OptionResult(
+        key=key,
+        label=label,
+        rank=ranked.rank,
+        tied=ranked.tied,
+        dots=None,
+        grade=grade,
+        gauge=ranked.gauge,
+        counts=tuple(reversed(tally)),
+        shares=tuple(reversed(voting.merit_profile(tally))),
+        missing=result.missing[ranked.index],
+        result=grade,
+    )
+
+
+def _round_notes(
+    vote_round: VoteRound, options: tuple[OptionResult, ...], grades: tuple[str, ...], lang: str
+) -> tuple[str, ...]:
+    _ = translator(lang)
+    notes: list[str] = []
+    missing = sum(o.missing for o in options)
+    if grades and missing:
+        text = plural(
+            lang,
+            missing,
+            _("{count} missing grade was counted as the lowest grade, « {grade} »."),
+            _("{count} missing grades were counted as the lowest grade, « {grade} »."),
+            grade=grades[-1],
+        )
+        notes.append(text)
+    ties: dict[int, list[str]] = {}
+    for option in options:
+        if option.tied and option.rank <= TIE_RANK_LIMIT:
+            ties.setdefault(option.rank, []).append(option.label)
+    for rank, names in ties.items():
+        shown = ", ".join(shorten(n, 60) for n in names[:5]) + (", …" if len(names) > 5 else "")
+        notes.append(_("Tie at rank {rank}: {options}.").format(rank=rank, options=shown))
+    if vote_round.closed_at is None:
+        notes.append(_("The vote is still open: the result is provisional."))
+    return tuple(notes)
+
+
+def _actions(session: Session, labels: dict[str, str], lang: str) -> tuple[ActionLine, ...]:
+    lines = []
+    for number, action in enumerate(session.actions, start=1):
+        due, iso = _date(action.due, lang) if action.due else ("", "")
+        link = shorten(labels.get(action.link or "", ""), LINK_MAX)
+        lines.append(ActionLine(number, clean(action.what), clean(action.owner), due, iso, link))
+    return tuple(lines)
+
+
+def _phases(session: Session, _: Translate) -> tuple[PhaseLine, ...]:
+    lines = []
+    for key in PHASES:
+        timing = session.timing(key)
+        planned = timing.planned_minutes * 60
+        spent = int(timing.spent())
+        timed = timing.started_at is not None or spent > 0
+        lines.append(
+            PhaseLine(
+                key=key,
+                label=_(PHASE_LABELS[key]),
+                planned_seconds=planned,
+                spent_seconds=spent,
+                planned=format_duration(planned),
+                spent=format_duration(spent) if timed else "—",
+                difference=_signed(spent - planned) if timed else "",
+                timed=timed,
+            )
+        )
+    return tuple(lines)
+
+
+def _totals(session: Session, main: RoundSummary | None, phases: tuple[PhaseLine, ...]) -> Totals:
+    planned = sum(p.planned_seconds for p in phases)
+    spent = sum(p.spent_seconds for p in phases)
+    return Totals(
+        participants=session.voter_count,
+        ideas=len(session.ideas),
+        merged=sum(len(i.merged) for i in session.ideas),
+        clusters=len(session.clusters),
+        voters=main.voters if main else 0,
+        actions=len(session.actions),
+        planned_seconds=planned,
+        spent_seconds=spent,
+        planned=format_duration(planned),
+        spent=format_duration(spent),
+    )
+
+
+# --------------------------------------------------------------------------- the layout
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    level: int  # 1 title, 2 section, 3 subsection
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fields:
+    """Label → value lines; labels carry their colon, typeset for the language."""
+
+    items: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    text: str
+    detail: str = ""  # shown after the text, less prominent (author, explanation)
+    sub: tuple[str, ...] = ()  # a nested list (merged ideas)
+
+
+@dataclass(frozen=True, slots=True)
+class Items:
+    items: tuple[Item, ...]
+    ordered: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    numeric: tuple[bool, ...]  # right-aligned columns
+    footer: tuple[str, ...] = ()  # a total line
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    text: str
+    style: str = "plain"  # "plain", "note" (italic, smaller) or "quote"
+
+
+@dataclass(frozen=True, slots=True)
+class ChartBar:
+    label: str
+    value: int  # dots
+    shares: tuple[float, ...]  # merit profile, best grade first
+    grade: str  # majority grade
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """A vote chart: bars of dots, or stacked merit profiles with the median marked.
+    Only formats that can draw (HTML) render it; the table beside it has every number."""
+
+    kind: str  # "dots" or "merit"
+    title: str
+    bars: tuple[ChartBar, ...]
+    grades: tuple[str, ...]  # best first
+    median_label: str
+    more: str  # '' or a note that only the first bars are drawn
+
+
+Block = Heading | Fields | Items | Table | Text | Chart
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """A document as format-neutral blocks: plain texts, never markup."""
+
+    lang: str
+    title: str
+    blocks: tuple[Block, ...]
+    created_at: str = ""  # ISO; dates the document (ODT metadata), never the export time
+
+
+def labelled(_: Translate, label: str, value: str) -> tuple[str, str]:
+    """A label with its colon: « Question : » in French (no-break space), "Question:"."""
+    return _("{label}:").format(label=label), value
+
+
+def summary_report(summary: Summary) -> Report:
+    """The full compte rendu, in the order a reader expects it."""
+    _ = translator(summary.lang)
+    blocks: list[Block] = [Heading(1, summary.header.title), _header_fields(summary, _)]
+    blocks += [Heading(2, _("In brief")), _totals_fields(summary, _)]
+    blocks += _participants_section(summary, _)
+    blocks += _rules_section(summary, _)
+    blocks += _ideas_section(summary, _)
+    blocks += _vote_section(summary, _, limit=None)
+    blocks += _actions_section(summary, _)
+    blocks += _phases_section(summary, _)
+    if summary.closing:
+        blocks.append(Text(summary.closing, "quote"))
+    return Report(summary.lang, summary.header.title, tuple(blocks), summary.created_at)
+
+
+def overview_report(summary: Summary) -> Report:
+    """A shorter report for the terminal: clusters counted, top results, no charts."""
+    _ = translator(summary.lang)
+    blocks: list[Block] = [Heading(1, summary.header.title), _header_fields(summary, _)]
+    blocks += [_totals_fields(summary, _)]
+    blocks += _participants_section(summary, _)
+    if summary.clusters:
+        rows = tuple((g.label, str(len(g.ideas))) for g in summary.clusters)
+        blocks += [Heading(2, _("Ideas")), Table((_("Cluster"), _("Ideas")), rows, (False, True))]
+    blocks += _vote_section(summary, _, limit=OVERVIEW_LIMIT)
+    blocks += _actions_section(summary, _)
+    blocks += _phases_section(summary, _)
+    return Report(summary.lang, summary.header.title, tuple(blocks), "")
+
+
+def _header_fields(summary: Summary, _: Translate) -> Fields:
+    header = summary.header
+    pairs = (
+        (_("Question"), header.question),
+        (_("Date"), header.date),
+        (_("Facilitated by"), header.facilitator),
+        (_("Template"), header.template),
+        (_("Language"), header.language),
+    )
+    return Fields(tuple(labelled(_, label, value) for label, value in pairs if value))
+
+
+def _totals_fields(summary: Summary, _: Translate) -> Fields:
+    totals = summary.totals
+    ideas = str(totals.ideas)
+    if totals.merged:
+        merged = plural(
+            summary.lang, totals.merged, _("{count} merged idea"), _("{count} merged ideas")
+        )
+        ideas = f"{ideas} ({merged})"
+    time = _("{spent} spent, {planned} planned").format(spent=totals.spent, planned=totals.planned)
+    return Fields(
+        (
+            labelled(_, _("Participants"), str(totals.participants)),
+            labelled(_, _("Ideas"), ideas),
+            labelled(_, _("Clusters"), str(totals.clusters)),
+            labelled(_, _("Voters"), str(totals.voters)),
+            labelled(_, _("Actions"), str(totals.actions)),
+            labelled(_, _("Time"), time),
+        )
+    )
+
+
+def _participants_section(summary: Summary, _: Translate) -> list[Block]:
+    people = summary.participants
+    blocks: list[Block] = [Heading(2, _("Participants"))]
+    if people.anonymous:
+        text = plural(
+            summary.lang,
+            people.count,
+            _("{count} participant (anonymous session)."),
+            _("{count} participants (anonymous session)."),
+        )
+        blocks.append(Text(text))
+    elif people.names:
+        blocks.append(Items(tuple(Item(name) for name in people.names)))
+    else:
+        blocks.append(Text(_("No participant recorded."), "note"))
+    return blocks
+
+
+def _rules_section(summary: Summary, _: Translate) -> list[Block]:
+    rules = summary.rules
+    if not rules.items:
+        return []
+    if rules.adopted:
+        state = _("Adopted by the group at {time}.").format(time=rules.adopted_at)
+    else:
+        state = _("Not adopted.")
+    items = tuple(Item(r.title, r.explanation) for r in rules.items)
+    return [Heading(2, _("Rules")), Text(state, "note"), Items(items, ordered=True)]
+
+
+def _ideas_section(summary: Summary, _: Translate) -> list[Block]:
+    blocks: list[Block] = [Heading(2, _("Ideas by cluster"))]
+    if not summary.clusters:
+        return [*blocks, Text(_("No idea."), "note")]
+    for group in summary.clusters:
+        blocks.append(Heading(3, f"{group.label} ({len(group.ideas)})"))
+        if not group.ideas:
+            blocks.append(Text(_("No idea."), "note"))
+            continue
+        items = tuple(
+            Item(
+                idea.text,
+                idea.author,
+                tuple(_("merged: {text}").format(text=text) for text in idea.merged),
+            )
+            for idea in group.ideas
+        )
+        blocks.append(Items(items))
+    return blocks
+
+
+def _vote_section(summary: Summary, _: Translate, *, limit: int | None) -> list[Block]:
+    blocks: list[Block] = [Heading(2, _("Vote"))]
+    if not summary.rounds:
+        return [*blocks, Text(_("No vote took place."), "note")]
+    for vote_round in summary.rounds:
+        blocks.append(Heading(3, vote_round.title))
+        blocks.append(_round_fields(vote_round, _))
+        if limit is None and vote_round.options:
+            blocks.append(_chart(vote_round, _))
+        options = vote_round.options if limit is None else vote_round.options[:limit]
+        blocks.append(_result_table(vote_round, options, _))
+        if len(options) < len(vote_round.options):
+            more = len(vote_round.options) - len(options)
+            blocks.append(Text(_("… and {count} more options.").format(count=more), "note"))
+        blocks += [Text(note, "note") for note in vote_round.notes]
+    return blocks
+
+
+def _round_fields(vote_round: RoundSummary, _: Translate) -> Fields:
+    who = _("Ballots") if vote_round.mode == "ballot" else _("Voters")
+    pairs = (
+        (_("Method"), vote_round.method_name),
+        (_("Options"), vote_round.target_name),
+        (_("Mode"), vote_round.mode_name),
+        (who, str(vote_round.voters)),
+        *vote_round.parameters,
+    )
+    return Fields(tuple(labelled(_, label, value) for label, value in pairs))
+
+
+def _rank(option: OptionResult, _: Translate) -> str:
+    return _("{rank} (tie)").format(rank=option.rank) if option.tied else str(option.rank)
+
+
+def _result_table(
+    vote_round: RoundSummary, options: Sequence[OptionResult], _: Translate
+) -> Table | Text:
+    if not options:
+        return Text(_("No option."), "note")
+    if vote_round.method != "mj":
+        rows = tuple((_rank(o, _), o.label, str(o.dots or 0)) for o in options)
+        return Table((_("Rank"), _("Option"), _("Dots")), rows, (True, False, True))
+    headers = (_("Rank"), _("Option"), _("Majority grade"), *vote_round.grades)
+    rows = tuple(
+        (_rank(o, _), o.label, o.grade, *(str(count) for count in o.counts)) for o in options
+    )
+    numeric = (True, False, False, *(True for _g in vote_round.grades))
+    return Table(headers, rows, numeric)
+
+
+def _chart(vote_round: RoundSummary, _: Translate) -> Chart:
+    shown = vote_round.options[:CHART_LIMIT]
+    more = ""
+    if len(shown) < len(vote_round.options):
+        more = _("The chart shows the first {count} options; the table lists them all.").format(
+            count=len(shown)
+        )
+    bars = tuple(ChartBar(o.label, o.dots or 0, o.shares, o.grade) for o in shown)
+    if vote_round.method == "mj":
+        title = _("Merit profiles: {title}").format(title=vote_round.title)
+        kind = "merit"
+    else:
+        title = _("Dots per option: {title}").format(title=vote_round.title)
+        kind = "dots"
+    return Chart(kind, title, bars, vote_round.grades, _("median"), more)
+
+
+def _actions_section(summary: Summary, _: Translate) -> list[Block]:
+    blocks: list[Block] = [Heading(2, _("Action plan"))]
+    if not summary.actions:
+        return [*blocks, Text(_("No action."), "note")]
+    rows = tuple((str(a.number), a.what, a.owner, a.due, a.link) for a in summary.actions)
+    headers = (_("No."), _("Action"), _("Responsible"), _("Due date"), _("Linked to"))
+    return [*blocks, Table(headers, rows, (True, False, False, False, False))]
+
+
+def _phases_section(summary: Summary, _: Translate) -> list[Block]:
+    rows = tuple((p.label, p.planned, p.spent, p.difference) for p in summary.phases)
+    totals = summary.totals
+    timed = [p for p in summary.phases if p.timed]
+    over = sum(p.spent_seconds - p.planned_seconds for p in timed)
+    footer = (_("Total"), totals.planned, totals.spent, _signed(over) if timed else "")
+    headers = (_("Phase"), _("Planned"), _("Actual"), _("Difference"))
+    return [
+        Heading(2, _("Time per phase")),
+        Table(headers, rows, (False, True, True, True), footer),
+    ]
+
+
+def percent(share: float, lang: str) -> str:
+    """45 % in French (no-break space), 45% in English."""
+    _ = translator(lang)
+    return _("{value}%").format(value=format_number(round(share * 100), lang))
+
+
+# --------------------------------------------------------------------------- plain text
+
+TEXT_CELL_MAX = 48
+
+
+def _width(text: str) -> int:
+    """Terminal columns: East Asian wide characters and most emoji take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _fit(text: str, width: int) -> str:
+    text = text.replace("\n", " ")
+    if _width(text) <= width:
+        return text
+    out = ""
+    for ch in text:
+        if _width(out + ch) > width - 1:
+            break
+        out += ch
+    return out + "…"
+
+
+def _text_table(table: Table) -> list[str]:
+    rows = [table.headers, *table.rows, *((table.footer,) if table.footer else ())]
+    rows = [tuple(_fit(cell, TEXT_CELL_MAX) for cell in row) for row in rows]
+    widths = [max(_width(row[i]) for row in rows) for i in range(len(table.headers))]
+
+    def line(row: tuple[str, ...]) -> str:
+        cells = []
+        for i, cell in enumerate(row):
+            pad = " " * (widths[i] - _width(cell))
+            cells.append(pad + cell if table.numeric[i] else cell + pad)
+        return "  ".join(cells).rstrip()
+
+    lines = [line(rows[0]), "  ".join("-" * w for w in widths)]
+    lines += [line(row) for row in rows[1:]]
+    return lines
+
+
+def _text_block(block: Block) -> list[str]:
+    if isinstance(block, Heading):
+        rule = {1: "=", 2: "-"}.get(block.level, "")
+        return [block.text, rule * min(_width(block.text), 72)] if rule else [block.text]
+    if isinstance(block, Fields):
+        return [f"{label} {value}".replace("\n", " ") for label, value in block.items]
+    if isinstance(block, Items):
+        lines = []
+        for number, item in enumerate(block.items, start=1):
+            mark = f"{number}." if block.ordered else "•"
+            detail = f" — {item.detail}" if item.detail else ""
+            lines.append(f"  {mark} {item.text}{detail}".replace("\n", " "))
+            lines += [f"      ◦ {sub}" for sub in item.sub]
+        return lines
+    if isinstance(block, Table):
+        return _text_table(block)
+    if isinstance(block, Text):
+        return [block.text]
+    return []
+
+
+def plain_text(report: Report) -> str:
+    """A report as terminal text: underlined headings, aligned tables, no markup."""
+    parts = ["\n".join(lines) for lines in map(_text_block, report.blocks) if lines]
+    return "\n\n".join(parts) + "\n"
+
+
+def overview_text(session: Session) -> str:
+    """Plain-text overview for ``atelier show``: readable in a terminal, control-free."""
+    return plain_text(overview_report(build_summary(session)))
+
+
+__all__ = [
+    "Block",
+    "Chart",
+    "ChartBar",
+    "Fields",
+    "Heading",
+    "Item",
+    "Items",
+    "Report",
+    "RoundResult",
+    "Summary",
+    "Table",
+    "Text",
+    "build_summary",
+    "overview_report",
+    "overview_text",
+    "plain_text",
+    "round_results",
+    "summary_report",
+]
