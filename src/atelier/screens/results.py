@@ -22,7 +22,7 @@ from atelier.widgets.text import cell
 
 from .base import PhaseScreen
 from .dialogs import Choice, ConfirmDialog, PickerDialog
-from .vote import method_name, mode_name, option_name, round_title
+from .vote import fitted_label, label_room, method_name, mode_name, option_name, round_title
 
 
 def default_round(session: Session) -> VoteRound | None:
@@ -54,6 +54,7 @@ class ResultsScreen(PhaseScreen):
     def __init__(self) -> None:
         super().__init__()
         self.round_id: int | None = None
+        self._layout: tuple[object, ...] = ()
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="results-body"):
@@ -70,6 +71,10 @@ class ResultsScreen(PhaseScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#results-body").focus()
+
+    def on_resize(self) -> None:
+        if self.is_mounted:
+            self.refresh_view()
 
     # ---- which round
     def shown_round(self) -> VoteRound | None:
@@ -147,47 +152,48 @@ class ResultsScreen(PhaseScreen):
 
     def _fill_table(self, s: Session, vote_round: VoteRound, result: RoundResult) -> None:
         table = self.query_one("#ranking", DataTable)
-        table.clear(columns=True)
-        table.add_column(cell(_("Rank")), key="rank")
-        table.add_column(cell(""), key="tie")
-        table.add_column(cell(_("Option")), key="option")
         mj = vote_round.method == "mj"
-        if mj:
-            table.add_column(cell(_("Majority grade")), key="grade")
-            table.add_column(cell(_("Above / below it")), key="sides")
-        else:
-            table.add_column(cell(_("Dots")), key="dots")
-        total_rows = len(result.ranked)
+        headers = [_("Rank"), _("Option")]
+        headers += [_("Majority grade"), _("Above / below it")] if mj else [_("Dots")]
+        rows: list[list[str]] = []
         for ranked in result.ranked:
             key = result.options[ranked.index]
-            row = [
-                cell(str(ranked.rank)),
-                cell(_("ex aequo") if ranked.tied else ""),
-                cell(one_line(option_name(s, key))),
-            ]
+            rank = f"{ranked.rank} {_('ex aequo')}" if ranked.tied else str(ranked.rank)
+            row = [rank, option_name(s, key)]
             if mj:
-                row.extend(
-                    self._grade_cells(vote_round, result, ranked.index, ranked.majority_grade)
-                )
+                row += self._grade_texts(vote_round, result, ranked.index, ranked.majority_grade)
             else:
-                row.append(cell(str(ranked.score or 0)))
-            table.add_row(*row, key=key)
-        table.styles.height = total_rows + 1 if total_rows else 1
+                row.append(str(ranked.score or 0))
+            rows.append(row)
+        # the label column gets what the other columns leave (each has 2 cells of padding)
+        widths = [
+            max([Content(h).cell_length] + [Content(r[i]).cell_length for r in rows]) + 2
+            for i, h in enumerate(headers)
+            if i != 1
+        ]
+        room = label_room(self.size.width, sum(widths))
+        layout = (mj, room)
+        table.clear(columns=layout != self._layout)
+        if layout != self._layout:
+            self._layout = layout
+            for index, header in enumerate(headers):
+                table.add_column(cell(header), key=f"column-{index}")
+        for row, ranked in zip(rows, result.ranked, strict=True):
+            row[1] = fitted_label(row[1], room)
+            table.add_row(*(cell(text) for text in row), key=result.options[ranked.index])
+        table.styles.height = len(rows) + 1 if rows else 1
 
     @staticmethod
-    def _grade_cells(
+    def _grade_texts(
         vote_round: VoteRound, result: RoundResult, index: int, grade: int | None
-    ) -> list[object]:
+    ) -> list[str]:
         if grade is None:
-            return [cell("–"), cell("")]
+            return ["–", ""]
         tally = result.tallies[index]
         total = sum(tally) or 1
         below, above = sum(tally[:grade]), sum(tally[grade + 1 :])
         name = vote_round.grades[len(vote_round.grades) - 1 - grade]
-        return [
-            cell(one_line(name)),
-            cell(f"{percent(above / total)} / {percent(below / total)}"),
-        ]
+        return [one_line(name), f"{percent(above / total)} / {percent(below / total)}"]
 
     def _show_chart(self, s: Session, vote_round: VoteRound, result: RoundResult) -> None:
         dot_chart = self.query_one(DotChart)

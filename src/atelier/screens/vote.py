@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Input, Label, Static
 from atelier import model, voting
 from atelier.i18n import N_, _
 from atelier.model import Session, VoteRound
+from atelier.widgets.charts import one_line
 from atelier.widgets.text import cell
 
 from .base import PhaseScreen
@@ -52,6 +53,16 @@ def option_name(session: Session, key: str) -> str:
         return _("(deleted option)")
     kind, _sep, number = key.partition(":")
     return f"#{number} {label}" if kind == "idea" else label
+
+
+def label_room(screen_width: int, other_columns: int) -> int:
+    """Cells left for option labels in a table beside ``other_columns`` cells of numbers."""
+    return max(12, screen_width - 8 - other_columns)
+
+
+def fitted_label(text: str, width: int) -> str:
+    """One line of at most ``width`` cells (…); shown through ``cell()``, never as markup."""
+    return Content(one_line(text)).truncate(width, ellipsis=True).plain
 
 
 def method_name(method: str) -> str:
@@ -89,9 +100,11 @@ class TallyDialog(Dialog):
     Dismisses with the numbers in field order (empty fields are 0), or None."""
 
     DEFAULT_CSS = """
-    TallyDialog .tally-row { height: auto; }
-    TallyDialog .tally-label { width: 24; padding: 1 1 0 0; }
-    TallyDialog .tally-row Input { width: 12; }
+    TallyDialog #tally-fields { height: auto; max-height: 12; }
+    TallyDialog .tally-row { height: 1; }
+    TallyDialog .tally-label { width: 24; padding: 0 1 0 0; }
+    TallyDialog .tally-row Input { width: 10; background: $boost; padding: 0 1; }
+    TallyDialog .tally-row Input:focus { background: $accent 30%; text-style: bold; }
     TallyDialog #tally-summary { margin-top: 1; }
     """
     BINDINGS = [
@@ -119,12 +132,12 @@ class TallyDialog(Dialog):
                 for index, (name, value) in enumerate(zip(self.fields, self.values, strict=True)):
                     with Horizontal(classes="tally-row"):
                         yield Label(Content(name), classes="tally-label")
-                        yield Input(str(value), type="integer", id=f"tally-{index}")
+                        yield Input(str(value), type="integer", id=f"tally-{index}", compact=True)
             yield Static(id="tally-summary")
             hint = (
                 _("Enter: save · Escape: cancel")
                 if len(self.fields) == 1
-                else _("Enter: next field (saves after the last) · ↑↓: move · Escape: cancel")
+                else _("Enter: next (saves after the last) · Escape: cancel")
             )
             yield Label(Content(hint), classes="hint")
 
@@ -201,7 +214,7 @@ class VoteScreen(PhaseScreen):
             yield Static(id="vote-settings")
             with Horizontal(id="vote-voters"):
                 yield Label(Content(_("Number of voters:")), id="vote-voters-label")
-                yield Input(type="integer", id="voters-input", max_length=4)
+                yield Input(type="integer", id="voters-input", max_length=4, compact=True)
                 yield Static(id="vote-voters-hint")
             yield DataTable(id="vote-table", cursor_type="row", zebra_stripes=True)
             yield Static(id="vote-status")
@@ -209,6 +222,10 @@ class VoteScreen(PhaseScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#vote-table", DataTable).focus()
+
+    def on_resize(self) -> None:
+        if self.is_mounted:
+            self._fill_table(self.session, self._round())
 
     # ---- state
     def _round(self) -> VoteRound | None:
@@ -301,7 +318,8 @@ class VoteScreen(PhaseScreen):
         if method == "dot":
             lines.append(_line(_("Dots:"), dots_rule(dots, cap)))
         else:
-            lines.append(_line(_("Grades (best first):"), Content(" · ".join(grades))))
+            numbered = " · ".join(f"{n} {one_line(g)}" for n, g in enumerate(grades, start=1))
+            lines.append(_line(_("Grades (best first):"), Content(numbered)))
         self.query_one("#vote-settings", Static).update(Content("\n").join(lines))
 
     def _show_voters(self, vote_round: VoteRound | None) -> None:
@@ -327,21 +345,28 @@ class VoteScreen(PhaseScreen):
     def _fill_table(self, s: Session, vote_round: VoteRound | None) -> None:
         table = self.query_one("#vote-table", DataTable)
         row = table.cursor_row
-        layout = self._columns(vote_round)
+        headers = ["#", _("Option")]
+        kind = self._columns(vote_round)[0]
+        if kind == "dot":
+            headers.append(_("Dots"))
+        elif kind == "mj" and vote_round is not None:
+            grades = list(vote_round.grades)
+            needed = sum(Content(g).cell_length + 2 for g in grades) + 14 + 6
+            if self.size.width - 8 - 16 < needed:  # narrow: grades by number, as on ballots
+                grades = [str(n) for n in range(1, len(grades) + 1)]
+            headers += [*grades, _("Not graded")]
+        layout = tuple(headers)
         table.clear(columns=layout != self._layout)
         if layout != self._layout:
             self._layout = layout
-            table.add_column(cell("#"), key="number")
-            table.add_column(cell(_("Option")), key="option")
-            if layout[0] == "dot":
-                table.add_column(cell(_("Dots")), key="dots")
-            elif layout[0] == "mj" and vote_round is not None:
-                for index, grade in enumerate(vote_round.grades):
-                    table.add_column(cell(grade), key=f"grade-{index}")
-                table.add_column(cell(_("Not graded")), key="missing")
+            for index, header in enumerate(headers):
+                table.add_column(cell(header), key=f"column-{index}")
         options = vote_round.options if vote_round else s.vote_options()
+        other = len(str(len(options))) + 2
+        other += sum(max(Content(h).cell_length, 3) + 2 for h in headers[2:])
+        room = label_room(self.size.width, other)
         for number, key in enumerate(options, start=1):
-            cells = [cell(str(number)), cell(option_name(s, key))]
+            cells = [cell(str(number)), cell(fitted_label(option_name(s, key), room))]
             if vote_round is not None and vote_round.mode == "tally":
                 tally = vote_round.tallies.get(key)
                 if vote_round.method == "dot":
@@ -487,6 +512,9 @@ class VoteScreen(PhaseScreen):
             return
         if vote_round.closed_at:
             self.notify(_("This vote is closed: O to reopen it."))
+            return
+        if self.atelier.read_only:
+            self.notify(_("This session is open read-only: nothing can be changed."))
             return
         title = Content.styled(
             _("Tally for « {option} »").format(option=option_name(self.session, key)), "bold"
