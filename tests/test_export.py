@@ -174,7 +174,7 @@ def test_markdown_parses_with_tables_and_headings(french: Session) -> None:
     kinds = [t.type for t in tokens]
     assert kinds.count("table_open") == 4  # two rounds, actions, phases
     titles = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
-    assert titles[0] == "La bienveillance au travail" and "Plan d'action" in titles
+    assert titles[0] == "La bienveillance au travail" and "Plan d’action" in titles
 
 
 def test_html_is_self_contained_printable_and_escaped(french: Session, english: Session) -> None:

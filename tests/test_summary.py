@@ -325,7 +325,7 @@ def test_report_sections_follow_the_compte_rendu_order(french: Session) -> None:
         "Règles",
         "Idées par regroupement",
         "Vote",
-        "Plan d'action",
+        "Plan d’action",
         "Temps par phase",
     ]
     assert report.created_at == "2026-11-25T14:00:00+01:00"

@@ -15,6 +15,7 @@ Conventions shared by every function:
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cmp_to_key
@@ -309,7 +310,7 @@ def _dots(dots: object) -> list[int]:
 def dot_vote_ranking(dots: list[int]) -> list[int]:
     """Rank options by their number of dots: more dots, better rank."""
     counts = _dots(dots)
-    return [1 + sum(other > mine for other in counts) for mine in counts]
+    return _ranks_by(len(counts), lambda i, j: (counts[i] > counts[j]) - (counts[i] < counts[j]))
 
 
 def default_dots_per_voter(option_count: int) -> int:
@@ -330,7 +331,7 @@ def _ranked(
     ranks: list[int], score: list[int | None], grade: list[int | None], gauge: list[str | None]
 ) -> list[RankedOption]:
     """Options sorted by rank then input position, so screens and reports agree."""
-    shared = {rank: ranks.count(rank) for rank in ranks}
+    shared = Counter(ranks)
     return [
         RankedOption(i, ranks[i], shared[ranks[i]] > 1, score[i], grade[i], gauge[i])
         for i in sorted(range(len(ranks)), key=lambda i: (ranks[i], i))
