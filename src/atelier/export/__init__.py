@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from atelier import model
 from atelier.atomicio import write_new
 from atelier.errors import AtelierError
 from atelier.export import csvfile, html, jsonfile, markdown, odt, synthesis
@@ -161,7 +162,12 @@ def read_json_export(path: Path) -> Session:
         raise AtelierError(
             _("Cannot read {file}: {reason}.").format(file=path, reason=error.strerror or error)
         ) from None
-    return jsonfile.parse(data, str(path))
+    try:
+        return model.validated(jsonfile.parse(data, str(path)))
+    except AtelierError as error:
+        if str(path) in error.message:
+            raise
+        raise AtelierError(f"{path}: {error.message}") from None
 
 
 __all__ = [
