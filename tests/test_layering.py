@@ -27,7 +27,7 @@ CORE_MODULES = [
 
 
 def is_textual(name: str | None) -> bool:
-    return bool(name) and (name == "textual" or name.startswith("textual."))  # type: ignore[union-attr]
+    return name is not None and (name == "textual" or name.startswith("textual."))
 
 
 def textual_imports(path: Path, root: Path = SRC) -> list[str]:
@@ -49,7 +49,8 @@ def textual_imports(path: Path, root: Path = SRC) -> list[str]:
             and isinstance(node.args[0].value, str)
         ):
             names = [node.args[0].value]
-        found += [f"{path.relative_to(root)}:{node.lineno}: {n}" for n in names if is_textual(n)]
+        line = getattr(node, "lineno", 0)
+        found += [f"{path.relative_to(root)}:{line}: {n}" for n in names if is_textual(n)]
     return found
 
 
