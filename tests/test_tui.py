@@ -10,6 +10,7 @@ from textual.widgets import Input
 from atelier import atomicio, model
 from atelier.app import AtelierApp, create_app
 from atelier.screens.clustering import ClusteringScreen
+from atelier.screens.dialogs import ConfirmDialog
 from atelier.screens.help import HelpScreen
 from atelier.screens.home import HomeScreen
 from atelier.screens.ideation import IdeationScreen, split_author
@@ -445,6 +446,10 @@ async def test_failed_save_is_marked_and_retried(folder, frozen_clock, monkeypat
         assert "NON ENREGISTRÉ" in screen_text(pilot)
         assert app.session.ideas[-1].text == "Ne pas perdre"
         assert reload(folder, session_id).ideas == ()
+        await pilot.press("ctrl+q")  # leaving now would lose it: atelier asks first
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("escape")
         monkeypatch.setattr("atelier.store.atomic_write", real_write)
         app.retry_save()
         await pilot.pause()

@@ -227,7 +227,41 @@ class AtelierApp(Guarded, App[int]):
         if isinstance(screen, PhaseScreen) and screen.PHASE != self.session.phase:
             self.switch_screen(phase_screen(self.session.phase))
 
+    def _confirm_leaving(self, then: Any) -> None:
+        """Leaving with a change that could not be saved: try once more, else ask first."""
+        from atelier.screens.dialogs import ConfirmDialog
+
+        if self.handle is not None and self.handle.dirty:
+            try:
+                self.handle.retry_save()
+            except AtelierError:
+                pass
+        if self.handle is None or not self.handle.dirty:
+            then()
+            return
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                then()
+
+        self.push_screen(
+            ConfirmDialog(
+                _("The last changes could not be saved."),
+                _(
+                    "Free some disk space or make the folder writable, then try again. "
+                    "Leave anyway and lose them?"
+                ),
+            ),
+            answered,
+        )
+
+    async def action_quit(self) -> None:
+        self._confirm_leaving(self.exit)
+
     def action_home(self) -> None:
+        self._confirm_leaving(self._go_home)
+
+    def _go_home(self) -> None:
         from atelier.screens.home import HomeScreen
 
         self.close_session()

@@ -505,6 +505,8 @@ class SessionFolder:
 
     def resolve_id(self, text: str) -> str:
         """An exact id, or a unique prefix of one (as typed on the command line)."""
+        if not text.strip():
+            raise AtelierError(_("Invalid session id: « {id} ».").format(id=text))
         if (self.root / f"{text}.json").is_file() and ID_PATTERN.match(text):
             return text
         matches = [p.stem for p in self.root.glob("*.json") if p.stem.startswith(text)]
