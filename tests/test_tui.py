@@ -233,6 +233,38 @@ async def test_ideation_hostile_texts_are_shown_literally(folder, frozen_clock):
     assert len(stored) == len(HOSTILE)  # the 1,000+ character paste was refused
 
 
+async def test_a_pasted_list_becomes_one_idea_per_line(folder, frozen_clock):
+    session_id = make_session(folder)
+    app = app_on(folder, session_id)
+    async with app.run_test(size=SIZE) as pilot:
+        app.goto_phase("ideation")
+        await pilot.pause()
+        await paste(pilot, "Première idée\n\n@bruno Deuxième idée\r\nTroisième\x1b[1m idée")
+        await pilot.pause()
+        assert app.unexpected_errors == []
+    session = reload(folder, session_id)
+    assert [(i.text, i.author_id) for i in session.ideas] == [
+        ("Première idée", None),
+        ("Deuxième idée", 2),
+        ("Troisième idée", None),
+    ]
+
+
+async def test_pasted_lines_in_a_field_are_joined_not_dropped(folder, frozen_clock):
+    session_id = make_session(folder)
+    app = app_on(folder, session_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        field = app.screen.query_one("#f-question", Input)
+        field.focus()
+        field.value = ""
+        await paste(pilot, "Comment mieux\naccueillir\x07 les usagers ?")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.unexpected_errors == []
+    assert reload(folder, session_id).question == "Comment mieux accueillir les usagers ?"
+
+
 def test_split_author_matches_one_participant(folder, frozen_clock):
     session = model.new_session("x", "T")
     session = model.add_participant(session, "Élise Martin")

@@ -79,6 +79,16 @@ _ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\
 _SPACES = re.compile(r"[ \t]+")
 
 
+def strip_controls(text: str, multiline: bool = False) -> str:
+    """Remove ANSI escape sequences and control characters; tabs and, unless ``multiline``,
+    line breaks become spaces. Shared by the model and the input fields, so a paste from a
+    terminal can never restyle the screen."""
+    text = _ANSI.sub("", text).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    if not multiline:
+        text = text.replace("\n", " ")
+    return "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch) != "Cc")
+
+
 def clean_text(
     value: object,
     what: str,
@@ -95,17 +105,11 @@ def clean_text(
     """
     if not isinstance(value, str):
         raise AtelierError(_("{what}: text expected.").format(what=_(what)))
-    text = _ANSI.sub("", value)
-    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in text):
+    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in value):
         raise AtelierError(
             _("{what} contains an invalid character (a lone surrogate).").format(what=_(what))
         )
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not multiline:
-        text = text.replace("\n", " ")
-    text = text.replace("\t", " ")
-    text = "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch) != "Cc")
-    text = unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", strip_controls(value, multiline))
     if multiline:
         text = "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     else:

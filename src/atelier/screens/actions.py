@@ -13,6 +13,7 @@ from atelier import i18n, model
 from atelier.i18n import N_, _
 from atelier.model import Action, Session
 from atelier.summary import round_results
+from atelier.widgets.fields import TextField
 from atelier.widgets.text import cell, shortened
 
 from .base import PhaseScreen
@@ -67,11 +68,11 @@ class ActionDialog(Dialog):
         with Vertical():
             yield Label(Content(title), classes="title")
             yield Label(_("What"))
-            yield Input(draft["what"] or "", id="a-what", max_length=model.ACTION_MAX)
+            yield TextField(draft["what"] or "", id="a-what")
             with Horizontal(classes="pair"):
                 with Vertical():
                     yield Label(_("Owner"))
-                    yield Input(draft["owner"] or "", id="a-owner", max_length=model.NAME_MAX)
+                    yield TextField(draft["owner"] or "", id="a-owner")
                 with Vertical():
                     yield Label(_("Due date (25/11/2026)"))
                     yield Input(draft["due"] or "", id="a-due", max_length=10)

@@ -210,9 +210,7 @@ class ClusteringScreen(PhaseScreen):
             if idea_id is not None:
                 self.atelier.apply(model.move_idea, idea_id, self.session.clusters[-1].id)
 
-        self.app.push_screen(
-            TextPrompt(_("Name of the new cluster"), max_length=model.LABEL_MAX), named
-        )
+        self.app.push_screen(TextPrompt(_("Name of the new cluster")), named)
 
     def _current_cluster(self) -> Cluster | None:
         panel = self.current_panel()
@@ -231,7 +229,7 @@ class ClusteringScreen(PhaseScreen):
                 self.atelier.apply(model.rename_cluster, cluster.id, label)
 
         self.app.push_screen(
-            TextPrompt(_("New name of the cluster"), cluster.label, max_length=model.LABEL_MAX),
+            TextPrompt(_("New name of the cluster"), cluster.label),
             named,
         )
 
@@ -251,9 +249,7 @@ class ClusteringScreen(PhaseScreen):
                 self.atelier.apply(model.rename_cluster, cluster.id, label)
 
         self.app.push_screen(
-            TextPrompt(
-                _("Suggested name (edit, Enter to accept)"), proposal, max_length=model.LABEL_MAX
-            ),
+            TextPrompt(_("Suggested name (edit, Enter to accept)"), proposal),
             named,
         )
 

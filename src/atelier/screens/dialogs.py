@@ -14,6 +14,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from atelier.i18n import N_, _
+from atelier.widgets.fields import TextField
 from atelier.widgets.guard import Guarded
 from atelier.widgets.text import literal
 
@@ -75,24 +76,16 @@ class ConfirmDialog(Dialog):
 class TextPrompt(Dialog):
     """Ask for one line of text (a name, a label…); Enter validates."""
 
-    def __init__(
-        self, title: str, value: str = "", placeholder: str = "", max_length: int = 0
-    ) -> None:
+    def __init__(self, title: str, value: str = "", placeholder: str = "") -> None:
         super().__init__()
         self.title_text = title
         self.value = value
         self.placeholder = placeholder
-        self.max_length = max_length
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(Content(self.title_text), classes="title")
-            yield Input(
-                self.value,
-                placeholder=self.placeholder,
-                id="prompt-input",
-                max_length=self.max_length,
-            )
+            yield TextField(self.value, placeholder=self.placeholder, id="prompt-input")
             yield Label(Content(_("Enter: validate · Escape: cancel")), classes="hint")
 
     @on(Input.Submitted)

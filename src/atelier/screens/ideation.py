@@ -20,6 +20,7 @@ from atelier import model
 from atelier.clustering import SimilarityIndex
 from atelier.i18n import N_, _
 from atelier.model import Idea, Session
+from atelier.widgets.fields import CaptureField
 from atelier.widgets.idealist import IdeaList
 from atelier.widgets.text import shortened
 
@@ -98,10 +99,8 @@ class IdeationScreen(PhaseScreen):
     def compose_body(self) -> ComposeResult:
         yield Static(id="question")
         with Horizontal(id="capture"):
-            yield Input(
-                placeholder=_("An idea, then Enter (@name to attribute it)"),
-                id="idea-input",
-                max_length=model.IDEA_MAX,
+            yield CaptureField(
+                placeholder=_("An idea, then Enter (@name to attribute it)"), id="idea-input"
             )
             yield Static(id="author")
         yield Static(id="capture-hint")
@@ -182,6 +181,24 @@ class IdeationScreen(PhaseScreen):
         self._point_out_similar(idea)
         if self.index is not None:
             self.index.add(idea.id, idea.text)
+
+    @on(CaptureField.Lines)
+    def pasted_lines(self, event: CaptureField.Lines) -> None:
+        """A pasted list (notes, a chat): one idea per line, none lost."""
+        if self.atelier.read_only:
+            self.notify(_("This session is open read-only: nothing can be changed."))
+            return
+        added = 0
+        for line in event.lines:
+            author, text = split_author(self.session, line)
+            if self.atelier.apply(model.add_idea, text, author or self.author_id):
+                added += 1
+                if self.index is not None:
+                    self.index.add(self.session.ideas[-1].id, self.session.ideas[-1].text)
+        self._hint(Content(_("{count} ideas added from the paste.").format(count=added)))
+        ideas = self.query_one(IdeaList)
+        ideas.highlighted = ideas.option_count - 1
+        ideas.scroll_end(animate=False)
 
     def _point_out_similar(self, idea: Idea) -> None:
         self.similar_to = None

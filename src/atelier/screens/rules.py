@@ -105,13 +105,12 @@ class RulesScreen(PhaseScreen):
                 TextPrompt(
                     _("One line of explanation"),
                     rule.explanation if rule else "",
-                    max_length=model.RULE_TEXT_MAX,
                 ),
                 with_text,
             )
 
         self.app.push_screen(
-            TextPrompt(_("The rule"), rule.title if rule else "", max_length=model.RULE_TITLE_MAX),
+            TextPrompt(_("The rule"), rule.title if rule else ""),
             with_title,
         )
 

@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 from atelier import i18n, model, voting
 from atelier.i18n import N_, _
 from atelier.model import PHASE_LABELS, PHASES
+from atelier.widgets.fields import TextField
 
 from .base import PhaseScreen
 from .dialogs import TextPrompt
@@ -94,10 +95,10 @@ class SetupScreen(PhaseScreen):
         s = self.session
         with VerticalScroll(id="setup-form"):
             yield Label(Content.styled(_("The workshop"), "bold"), classes="section")
-            yield from self._row(_("Title"), "f-title", model.TITLE_MAX)
-            yield from self._row(_("Question for the group"), "f-question", model.QUESTION_MAX)
-            yield from self._row(_("Facilitator"), "f-facilitator", model.NAME_MAX)
-            yield from self._row(_("Date (25/11/2026)"), "f-date", 10)
+            yield from self._row(_("Title"), "f-title")
+            yield from self._row(_("Question for the group"), "f-question")
+            yield from self._row(_("Facilitator"), "f-facilitator")
+            yield from self._row(_("Date (25/11/2026)"), "f-date")
             with Horizontal(classes="field"):
                 yield Label(_("Language of the session"), classes="field-label")
                 yield Select(
@@ -106,18 +107,16 @@ class SetupScreen(PhaseScreen):
                     allow_blank=False,
                     id="s-lang",
                 )
-            yield from self._row(_("Closing message"), "f-closing", model.MESSAGE_MAX)
+            yield from self._row(_("Closing message"), "f-closing")
 
             yield Label(Content.styled(_("Participants"), "bold"), classes="section")
             with Horizontal(classes="field"):
                 yield Label(_("Anonymous (only a count)"), classes="field-label")
                 yield Switch(value=s.anonymous, id="s-anonymous")
-            yield from self._row(_("Number of participants"), "f-count", 3)
+            yield from self._row(_("Number of participants"), "f-count")
             with Horizontal(classes="field", id="participant-add"):
                 yield Label(_("Add a participant"), classes="field-label")
-                yield Input(
-                    placeholder=_("Name, then Enter"), id="p-new", max_length=model.NAME_MAX
-                )
+                yield TextField(placeholder=_("Name, then Enter"), id="p-new")
             yield OptionList(id="participants")
 
             yield Label(Content.styled(_("Planned minutes per phase"), "bold"), classes="section")
@@ -135,15 +134,15 @@ class SetupScreen(PhaseScreen):
             yield from self._select(_("Method"), "v-method", VOTE_METHOD_LABELS, s.vote.method)
             yield from self._select(_("Vote on"), "v-target", VOTE_TARGET_LABELS, s.vote.target)
             yield from self._select(_("Collect"), "v-mode", VOTE_MODE_LABELS, s.vote.mode)
-            yield from self._row(_("Dots per voter (empty: automatic)"), "f-dots", 3)
-            yield from self._row(_("At most dots on one option"), "f-cap", 3)
-            yield from self._row(_("Grades, best first, separated by commas"), "f-grades", 900)
+            yield from self._row(_("Dots per voter (empty: automatic)"), "f-dots")
+            yield from self._row(_("At most dots on one option"), "f-cap")
+            yield from self._row(_("Grades, best first, separated by commas"), "f-grades")
             yield Label(id="vote-hint", classes="hint")
 
-    def _row(self, label: str, field_id: str, max_length: int) -> ComposeResult:
+    def _row(self, label: str, field_id: str) -> ComposeResult:
         with Horizontal(classes="field"):
             yield Label(label, classes="field-label")
-            yield Input(self._field_value(field_id), id=field_id, max_length=max_length)
+            yield TextField(self._field_value(field_id), id=field_id)
 
     def _select(
         self, label: str, select_id: str, labels: dict[str, str], value: str
@@ -250,4 +249,4 @@ class SetupScreen(PhaseScreen):
             if name is not None:
                 self.atelier.apply(model.rename_participant, person_id, name)
 
-        self.app.push_screen(TextPrompt(_("New name"), current, max_length=model.NAME_MAX), renamed)
+        self.app.push_screen(TextPrompt(_("New name"), current), renamed)

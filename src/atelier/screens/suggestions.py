@@ -151,9 +151,7 @@ class SuggestionsScreen(AtelierScreen):
             if label is not None:
                 self._accept(proposal, label, move_placed=False)
 
-        self.app.push_screen(
-            TextPrompt(_("Name of the cluster"), proposal.label, max_length=model.LABEL_MAX), named
-        )
+        self.app.push_screen(TextPrompt(_("Name of the cluster"), proposal.label), named)
 
     def action_reject(self) -> None:
         proposal = self._current()

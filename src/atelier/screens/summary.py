@@ -14,6 +14,7 @@ from atelier.errors import AtelierError
 from atelier.i18n import N_, _
 from atelier.summary import overview_text
 from atelier.templates import save_user_template
+from atelier.widgets.fields import TextField
 
 from .base import PhaseScreen
 from .dialogs import Dialog, MessageDialog, TextPrompt
@@ -47,7 +48,7 @@ class ExportDialog(Dialog):
                 yield Checkbox(_(label), value=fmt in ("md", "html", "odt"), id=f"fmt-{fmt}")
             yield Checkbox(_("CSV with a BOM (for Excel)"), value=False, id="bom")
             yield Label(_("Folder"))
-            yield Input(str(self.folder), id="export-folder")
+            yield TextField(str(self.folder), id="export-folder")
             yield Label(
                 Content(_("Space: tick · Enter in the folder or ctrl+s: export · Escape: cancel")),
                 classes="hint",
