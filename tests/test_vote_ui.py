@@ -1,10 +1,15 @@
-"""Vote, secret ballot and results screens, driven by key presses through the real app."""
+"""Vote, secret ballot and results screens, driven by key presses through the real app.
+
+Most tests run at 80×24, the smallest terminal the screens must serve (and the fastest to
+draw); the majority-judgment tally runs at 120×40.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+from textual.content import Content
 from textual.widgets import DataTable, Input, OptionList, Static
 
 from atelier import model
@@ -13,7 +18,17 @@ from atelier.screens.ballot import BallotScreen, PassScreen
 from atelier.screens.results import ResultsScreen
 from atelier.screens.vote import TallyDialog, VoteScreen
 from atelier.store import SessionFolder
-from atelier.widgets.charts import DotChart, MeritChart
+from atelier.widgets.charts import (
+    Bar,
+    DotChart,
+    MeritChart,
+    MeritRow,
+    bar_cells,
+    dot_chart,
+    grade_glyph,
+    merit_bar,
+    merit_chart,
+)
 
 HOSTILE = ["[bold]x[/]", "[link=x]y", "Cafés ☕🎉 partagés", "مرحبا بالعالم", "[/]"]
 
@@ -73,33 +88,27 @@ async def test_dot_tally_with_refused_total(tmp_path: Path) -> None:
         vote={"method": "dot", "mode": "tally", "dots_per_voter": 3, "max_per_option": 2},
     )
     app = create_app(tmp_path, "fr", open_session=session_id)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, VoteScreen)
         await pilot.press("s")
-        await pilot.pause()
         table = app.screen.query_one("#vote-table", DataTable)
         assert table.row_count == 3
         # first option: 5 dots
         await pilot.press("enter")
-        await pilot.pause()
         assert isinstance(app.screen, TallyDialog)
         field = app.screen.query_one("#tally-0", Input)
         field.value = "5"
         await pilot.press("enter")
-        await pilot.pause()
         assert isinstance(app.screen, VoteScreen)
         # second option: 9 dots is above 4 voters × 2 → refused, the editor comes back
         await pilot.press("down", "enter")
-        await pilot.pause()
         app.screen.query_one("#tally-0", Input).value = "9"
         await pilot.press("enter")
-        await pilot.pause()
         assert any("dépasse la limite de 8" in m for m in messages(app))
         assert isinstance(app.screen, TallyDialog)
         assert app.screen.query_one("#tally-0", Input).value == "9"
         await pilot.press("escape")
-        await pilot.pause()
         assert "Gommettes saisies\u00a0: 5 ·" in text_of(app, "#vote-status")
     assert app.unexpected_errors == []
     session = load(tmp_path, session_id)
@@ -123,18 +132,14 @@ async def test_mj_tally_with_missing_grades(tmp_path: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await pilot.press("s")
-        await pilot.pause()
         await pilot.press("enter")
-        await pilot.pause()
         dialog = app.screen
         assert isinstance(dialog, TallyDialog)
         assert len(dialog.fields) == 7 and dialog.fields[0] == "Excellent"
         # Excellent 2, Très bien 1, nothing else: 2 of the 5 voters gave no grade
         await pilot.press("2", "enter", "1", "enter")
-        await pilot.pause()
         assert "sans mention\u00a0: 2" in text_of(app, "#tally-summary")
         await pilot.press(*["enter"] * 5)
-        await pilot.pause()
         assert isinstance(app.screen, VoteScreen)
         status = text_of(app, "#vote-status")
         # 2 missing here and 5 for the option without a tally
@@ -143,7 +148,6 @@ async def test_mj_tally_with_missing_grades(tmp_path: Path) -> None:
         table = app.screen.query_one("#vote-table", DataTable)
         assert [c.plain for c in table.get_row_at(0)][-1] == "2"
         await pilot.press("x", "enter")
-        await pilot.pause()
         assert isinstance(app.screen, ResultsScreen)
         notes = text_of(app, "#results-notes")
         assert "Mentions manquantes comptées comme la plus basse" in notes
@@ -165,59 +169,46 @@ async def test_secret_dot_ballots_cap_cancel_and_neutral_screen(tmp_path: Path) 
         vote={"method": "dot", "mode": "ballot", "dots_per_voter": 3, "max_per_option": 2},
     )
     app = create_app(tmp_path, "fr", open_session=session_id)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("s", "b")
-        await pilot.pause()
         assert isinstance(app.screen, BallotScreen)
         assert not app.use_command_palette
         # voter 1: the cap stops a third dot on one option, the budget a fourth dot
         await pilot.press("right", "right", "right")
-        await pilot.pause()
         assert "maximum de gommettes permis (2)" in text_of(app, "#ballot-status")
         await pilot.press("down", "plus", "down", "right")
-        await pilot.pause()
         assert "Plus de gommette" in text_of(app, "#ballot-status")
         assert "Gommettes restantes\u00a0: 0 sur 3" in text_of(app, "#ballot-counter")
         await pilot.press("enter")
-        await pilot.pause()
         await pilot.press("enter")
-        await pilot.pause()
         # the neutral screen shows nothing of the ballot, and the facilitator keys are off
         assert isinstance(app.screen, PassScreen)
+        assert not app.use_command_palette
         shown = " ".join(str(w.render()) for w in app.screen.query(Static))
         assert "Bulletin enregistré" in shown
         assert not any(label in shown for label in labels)
         await pilot.press("ctrl+z", "f8")
-        await pilot.pause()
         assert isinstance(app.screen, PassScreen)
         assert len(app.session.ballots) == 1
         # voter 2 starts from a blank ballot
         await pilot.press("enter")
-        await pilot.pause()
         assert isinstance(app.screen, BallotScreen)
         assert all(row.startswith("○○") for row in ballot_rows(app))
         assert "Gommettes restantes\u00a0: 3 sur 3" in text_of(app, "#ballot-counter")
         await pilot.press("down", "right", "right", "enter")
-        await pilot.pause()
         await pilot.press("escape")  # back to the ballot from the review
-        await pilot.pause()
         assert isinstance(app.screen, BallotScreen)
         await pilot.press("enter", "enter")
-        await pilot.pause()
         # voter 3 changes their mind: cancelled, nothing saved
         await pilot.press("enter", "right", "escape")
-        await pilot.pause()
         await pilot.press("enter")
-        await pilot.pause()
         assert isinstance(app.screen, VoteScreen)
         assert len(app.session.ballots) == 2
         assert app.use_command_palette
         # voter 3 again, for real
         await pilot.press("b", "down", "down", "right", "enter", "enter")
-        await pilot.pause()
         await pilot.press("escape")
-        await pilot.pause()
         assert isinstance(app.screen, VoteScreen)
         assert "Bulletins déposés\u00a0: 3 sur 3 attendus." in text_of(app, "#vote-status")
     assert app.unexpected_errors == []
@@ -239,28 +230,21 @@ async def test_named_session_picks_voters_who_have_not_voted(tmp_path: Path) -> 
         vote={"method": "dot", "mode": "ballot", "dots_per_voter": 1, "max_per_option": 1},
     )
     app = create_app(tmp_path, "fr", open_session=session_id)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("s", "b")
-        await pilot.pause()
         picker = app.screen.query_one("#picker-list", OptionList)
         assert picker.option_count == 2
         await pilot.press("enter")  # Awa
-        await pilot.pause()
         assert "Awa" in text_of(app, "#ballot-heading")
         await pilot.press("right", "enter", "enter")
-        await pilot.pause()
         await pilot.press("enter")  # next voter: only Bruno is left
-        await pilot.pause()
         picker = app.screen.query_one("#picker-list", OptionList)
         assert picker.option_count == 1
         assert "Bruno" in str(picker.get_option_at_index(0).prompt)
         await pilot.press("enter")
-        await pilot.pause()
         await pilot.press("down", "right", "enter", "enter")
-        await pilot.pause()
         await pilot.press("enter")  # everyone has voted: back to the facilitator
-        await pilot.pause()
         assert isinstance(app.screen, VoteScreen)
         assert "Toutes les personnes de la liste ont voté." in messages(app)
     assert app.unexpected_errors == []
@@ -305,28 +289,21 @@ async def test_results_ex_aequo_and_runoff_with_hostile_labels(tmp_path: Path) -
         assert "[bold]x[/]" in chart and "[link=x]y" in chart
         assert "Ex aequo au rang 1\u00a0:" in text_of(app, "#results-notes")
         await pilot.press("r")
-        await pilot.pause()
         await pilot.press("enter")
-        await pilot.pause()
         assert isinstance(app.screen, VoteScreen)
         assert "Vote de départage 1 — ouvert" in text_of(app, "#vote-heading")
         table = app.screen.query_one("#vote-table", DataTable)
         assert [table.get_row_at(i)[1].plain for i in range(2)] == labels[:2]
         await pilot.press("enter")
-        await pilot.pause()
         assert "[bold]x[/]" in str(app.screen.query_one(".title").render())
         await pilot.press("3", "enter", "down", "enter", "1", "enter")
-        await pilot.pause()
         await pilot.press("x", "enter")
-        await pilot.pause()
         assert isinstance(app.screen, ResultsScreen)
         assert "Vote de départage 1" in text_of(app, "#results-heading")
         table = app.screen.query_one("#ranking", DataTable)
         assert [c.plain for c in table.get_row_at(0)] == ["1", "[bold]x[/]", "3"]
         await pilot.press("g")
-        await pilot.pause()
         await pilot.press("enter")  # the main vote
-        await pilot.pause()
         assert "Vote principal" in text_of(app, "#results-heading")
         assert "G pour le voir" in text_of(app, "#results-notes")
     assert app.unexpected_errors == []
@@ -342,29 +319,24 @@ async def test_mj_secret_ballot_with_hostile_labels(tmp_path: Path) -> None:
         tmp_path, HOSTILE, anonymous_count=2, vote={"method": "mj", "mode": "ballot"}
     )
     app = create_app(tmp_path, "fr", open_session=session_id)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         table = app.screen.query_one("#vote-table", DataTable)
         assert [table.get_row_at(i)[1].plain for i in range(table.row_count)] == HOSTILE
         await pilot.press("s", "b")
-        await pilot.pause()
         rows = ballot_rows(app)
         assert all(row.endswith(label) for row, label in zip(rows, HOSTILE, strict=True))
         assert all(row.startswith("sans mention") for row in rows)
         assert "«\u00a0À rejeter\u00a0»" in text_of(app, "#ballot-help")
         # 1 = Excellent on the first option; → from "not graded" gives the lowest grade
         await pilot.press("1", "down", "right", "right")
-        await pilot.pause()
         rows = ballot_rows(app)
         assert rows[0].startswith("Excellent") and rows[1].startswith("Insuffisant")
         await pilot.press("enter")
-        await pilot.pause()
         review = str(app.screen.query_one("#review-choices Static").render())
         assert "[link=x]y" in review and "sans mention → À rejeter" in review
         await pilot.press("enter")
-        await pilot.pause()
         await pilot.press("escape", "x", "enter")
-        await pilot.pause()
         assert isinstance(app.screen, ResultsScreen)
         chart = str(app.screen.query_one(MeritChart).render())
         assert "[bold]x[/]" in chart and "[/]" in chart and "médiane" in chart
@@ -373,3 +345,36 @@ async def test_mj_secret_ballot_with_hostile_labels(tmp_path: Path) -> None:
     assert app.unexpected_errors == []
     session = load(tmp_path, session_id)
     assert session.ballots[0].marks == {"cluster:1": 6, "cluster:2": 1}
+
+
+def test_dot_chart_scales_bars_and_keeps_labels_literal() -> None:
+    assert bar_cells(4, 4, 10) == "█" * 10
+    assert bar_cells(1, 4, 10) == "██▌"
+    assert bar_cells(0, 4, 10) == ""
+    assert bar_cells(1, 1000, 10) == "▏"  # a dot is never invisible
+    chart = dot_chart([Bar("[bold]x[/]", 4, "1="), Bar("Café ☕ partagé entre collègues", 2)], 40)
+    lines = chart.plain.split("\n")
+    assert lines[0].startswith("1= [bold]x[/]") and lines[0].endswith(" 4")
+    assert "…" in lines[1]  # the long label is cut to fit
+    assert all(Content(line).cell_length == 40 for line in lines)
+
+
+def test_merit_profile_marks_the_median_and_reads_without_colour() -> None:
+    scale = 7
+    glyphs = [grade_glyph(i, scale) for i in range(scale)]
+    assert len(set(glyphs)) == scale and glyphs[-1] == "×"
+    # 4 voters, worst first: 1 « À rejeter », 3 « Excellent »
+    bar = merit_bar((1, 0, 0, 0, 0, 0, 3), 9).plain
+    assert bar == "████┃██××"
+    grades = (
+        "Excellent",
+        "Très bien",
+        "Bien",
+        "Assez bien",
+        "Passable",
+        "Insuffisant",
+        "À rejeter",
+    )
+    chart = merit_chart([MeritRow("[link=x]y", (1, 0, 0, 0, 0, 0, 3), "1")], grades, 60).plain
+    assert chart.startswith("1 [link=x]y") and "Excellent" in chart.split("\n")[0]
+    assert "×× À rejeter" in chart and "┃ median" in chart  # the legend (English by default)

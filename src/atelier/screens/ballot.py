@@ -23,7 +23,7 @@ from textual.widgets.option_list import Option
 from atelier import model
 from atelier.i18n import N_, _
 from atelier.model import VoteRound
-from atelier.widgets.charts import grade_colour, one_line
+from atelier.widgets.charts import fitted, grade_colour, one_line
 from atelier.widgets.guard import Guarded
 
 from .base import translate_bindings
@@ -77,6 +77,7 @@ class VoterScreen(Guarded, ModalScreen):  # type: ignore[type-arg]
 
     def on_mount(self) -> None:
         self.app.use_command_palette = False
+        self.app.clear_notifications()  # the facilitator's messages are not for voters
 
     def on_unmount(self) -> None:
         others = [s for s in self.app.screen_stack if isinstance(s, VoterScreen) and s is not self]
@@ -200,7 +201,7 @@ class BallotScreen(VoterScreen):
                 dots = f"{count:>3} ●"
             return Content.assemble((dots, "bold" if count else "dim"), "  ", label)
         grades = vote_round.grades
-        width = max(len(one_line(g)) for g in grades)
+        width = max(len(one_line(g)) for g in (*grades, _("not graded")))
         if value is None:
             shown = (_("not graded").ljust(width), "dim")
         else:
@@ -311,15 +312,20 @@ class BallotScreen(VoterScreen):
                 )
         else:
             grades = vote_round.grades
+            shown = {
+                key: _("not graded") + " → " + one_line(grades[-1])
+                if value is None
+                else one_line(grades[len(grades) - 1 - value])
+                for key, value in self.marks.items()
+            }
+            width = max((Content(text).cell_length for text in shown.values()), default=0)
             for key in vote_round.options:
-                value = self.marks.get(key)
-                grade = (
-                    _("not graded") + " → " + one_line(grades[-1])
-                    if value is None
-                    else one_line(grades[len(grades) - 1 - value])
-                )
                 lines.append(
-                    Content.assemble((grade, "bold"), "  ", one_line(option_name(session, key)))
+                    Content.assemble(
+                        (fitted(shown[key], width).plain, "bold"),
+                        "  ",
+                        one_line(option_name(session, key)),
+                    )
                 )
         return Content("\n").join(lines)
 
@@ -365,7 +371,7 @@ class ReviewDialog(Dialog):
             yield Label(Content(_("Your ballot")), classes="title")
             with VerticalScroll(id="review-choices"):
                 yield Static(self.choices)
-            yield Label(
+            yield Static(
                 Content(_("Enter: confirm and put it in the box · Escape: back to my ballot")),
                 classes="hint",
             )

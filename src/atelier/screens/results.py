@@ -22,7 +22,15 @@ from atelier.widgets.text import cell
 
 from .base import PhaseScreen
 from .dialogs import Choice, ConfirmDialog, PickerDialog
-from .vote import fitted_label, label_room, method_name, mode_name, option_name, round_title
+from .vote import (
+    dots_rule,
+    fitted_label,
+    label_room,
+    method_name,
+    mode_name,
+    option_name,
+    round_title,
+)
 
 
 def default_round(session: Session) -> VoteRound | None:
@@ -144,8 +152,8 @@ class ResultsScreen(PhaseScreen):
             parts.append(_("voters: {count}").format(count=result.voters))
         if vote_round.method == "dot":
             parts.append(
-                _("dots per voter: {dots}, at most {cap} on one option").format(
-                    dots=vote_round.dots_per_voter, cap=vote_round.max_per_option
+                _("dots: {rule}").format(
+                    rule=dots_rule(vote_round.dots_per_voter, vote_round.max_per_option)
                 )
             )
         self.query_one("#results-info", Static).update(Content(" · ".join(parts)))

@@ -74,7 +74,7 @@ def mode_name(mode: str) -> str:
 
 
 def dots_rule(dots: int, cap: int) -> str:
-    return _("dots per voter: {dots}, at most {cap} on one option").format(dots=dots, cap=cap)
+    return _("{dots} per voter, at most {cap} on one option").format(dots=dots, cap=cap)
 
 
 def missing_grades(vote_round: VoteRound) -> int:
@@ -127,7 +127,7 @@ class TallyDialog(Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.title_content, classes="title")
+            yield Static(self.title_content, classes="title")
             with VerticalScroll(id="tally-fields"):
                 for index, (name, value) in enumerate(zip(self.fields, self.values, strict=True)):
                     with Horizontal(classes="tally-row"):
@@ -139,7 +139,7 @@ class TallyDialog(Dialog):
                 if len(self.fields) == 1
                 else _("Enter: next (saves after the last) · Escape: cancel")
             )
-            yield Label(Content(hint), classes="hint")
+            yield Static(Content(hint), classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#tally-0", Input).focus()
