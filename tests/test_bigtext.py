@@ -60,11 +60,13 @@ def test_unknown_characters_are_not_drawn() -> None:
 
 
 def test_scales_differ_in_size_and_half_uses_half_blocks() -> None:
+    large = draw("MERCI", "large")
     full = draw("MERCI", "full")
     double = draw("MERCI", "double")
     half = draw("MERCI", "half")
-    assert full and double and half
-    assert double.width == 2 * full.width
+    assert large and full and double and half
+    assert large.width == double.width == 2 * full.width
+    assert large.height == 2 * double.height == 10
     assert half.width == full.width
     assert half.height == 3 and full.height == 5
     assert set("".join(half.lines)) <= set(" ▀▄█")
@@ -72,7 +74,8 @@ def test_scales_differ_in_size_and_half_uses_half_blocks() -> None:
 
 
 def test_fit_prefers_the_largest_scale_that_fits() -> None:
-    assert fit("OUI", 80, 24).scale == "double"  # type: ignore[union-attr]
+    assert fit("OUI", 80, 24).scale == "large"  # type: ignore[union-attr]
+    assert fit("OUI", 80, 8).scale == "double"  # type: ignore[union-attr]
     assert fit("OUI", 20, 24).scale == "full"  # type: ignore[union-attr]
     assert fit("OUI", 20, 4).scale == "half"  # type: ignore[union-attr]
     assert fit("OUI", 20, 2) is None
@@ -130,7 +133,7 @@ async def test_widget_draws_short_text_and_shows_the_rest_literally() -> None:
     app = Shown("Merci")
     async with app.run_test(size=(80, 24)) as pilot:
         big = app.query_one(BigText)
-        assert big.drawn is not None and big.drawn.scale == "double"
+        assert big.drawn is not None and big.drawn.scale == "large"
         big.update("[/] 🎉 [bold]x[/]")
         await pilot.pause()
         assert big.drawn is None

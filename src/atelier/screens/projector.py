@@ -22,6 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.content import Content
+from textual.renderables.digits import Digits as DigitsRenderable
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Digits, Static
@@ -60,9 +61,9 @@ RoomScreen .room-hint {
 RoomScreen .room-caption { width: 100%; height: auto; text-align: center; }
 RoomScreen .room-explanation { padding: 1 0; }
 RoomScreen .room-counters { width: 100%; height: auto; align-horizontal: center; margin-top: 1; }
-RoomScreen .room-counter { width: auto; height: auto; padding: 0 4; align-horizontal: center; }
+RoomScreen .room-counter { height: auto; padding: 0 4; }
 RoomScreen .room-counter Digits { width: 100%; text-align: center; }
-RoomScreen .room-label { width: auto; text-align: center; }
+RoomScreen .room-label { width: 100%; text-align: center; }
 RoomScreen RoomTimer.-overtime Digits { background: #000000; color: #ffffff; }
 RoomScreen ClusterGrid { height: 1fr; grid-gutter: 0 2; grid-rows: 6; }
 RoomScreen .room-card { height: 6; }
@@ -140,12 +141,25 @@ class RoomTimer(Guarded, Vertical):
             label = _("time left")
         else:
             label = _("timer paused")
-        self.query_one(".room-label", Static).update(Content(label))
+        shown = self.query_one(".room-label", Static)
+        if shown.visual.plain != label:  # type: ignore[attr-defined]
+            shown.update(Content(label))
+        fit_counter(self, value, label)
+
+
+def fit_counter(widget: Widget, value: str, label: str) -> None:
+    """Size a counter to its digits or its label, whichever is wider, so both centre
+    (an auto width would leave the narrower one on the left)."""
+    width = max(DigitsRenderable.get_width(value), Content(label).cell_length) + 8
+    if widget.styles.width is None or widget.styles.width.cells != width:
+        widget.styles.width = width
 
 
 def counter(value: int, label: str, **kwargs: Any) -> Vertical:
     """A number in large digits with its label underneath."""
-    return Vertical(Digits(str(value)), Static(Content(label), classes="room-label"), **kwargs)
+    box = Vertical(Digits(str(value)), Static(Content(label), classes="room-label"), **kwargs)
+    fit_counter(box, str(value), label)
+    return box
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +196,7 @@ class Board(Widget):
         return [centre(line, width) if self.centred else line for line in lines]
 
     def _blocks(self, width: int, height: int) -> list[Content] | None:
-        for scale in ("full", "half"):
+        for scale in ("double", "full", "half"):
             lines: list[Content] = []
             for entry in self.entries:
                 block = bigtext.draw(entry.title, scale, width)

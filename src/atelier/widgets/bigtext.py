@@ -5,10 +5,11 @@ of five-row glyphs (``#`` is ink) for A–Z, digits and common punctuation, plus
 accent marks placed above a base glyph, so every French capital (É È Ê Ë À Â Ç Î Ï Ô Û Ù Ü
 Ÿ…) is built from its letter and a mark. Lower case is folded to capitals.
 
-Three sizes, largest first: ``double`` (a pixel is two cells wide), ``full`` (one cell) and
-``half`` (two pixels per cell with ▀ ▄). :func:`fit` picks the largest that fits a region,
-wrapping between words; text it cannot draw (emoji, other scripts, a word too wide) is
-left to the caller, who shows it as plain bold text instead: never a broken drawing.
+Four sizes, largest first: ``large`` (a pixel is two cells wide and two lines high),
+``double`` (two cells wide), ``full`` (one cell) and ``half`` (two pixels per cell, ▀ ▄).
+:func:`fit` picks the largest that fits a region, wrapping between words; text it cannot
+draw (emoji, other scripts, a word too wide) is left to the caller, who shows it as plain
+bold text instead: never a broken drawing.
 """
 
 from __future__ import annotations
@@ -120,8 +121,8 @@ _BREAKS = re.compile(r"[ \t\r\n]+")
 
 ROWS = 8  # 2 accent rows + 5 letter rows + 1 row below the baseline
 LETTER_TOP = 2
-SCALES: tuple[str, ...] = ("double", "full", "half")
-_CELLS_PER_PIXEL = {"double": 2, "full": 1, "half": 1}
+SCALES: tuple[str, ...] = ("large", "double", "full", "half")
+_CELLS_PER_PIXEL = {"large": 2, "double": 2, "full": 1, "half": 1}
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,8 +261,9 @@ def _pixel_rows(units: list[Glyph], top: int, bottom: int) -> list[str]:
 
 def _paint(rows: list[str], scale: str) -> list[str]:
     """Pixel rows → terminal lines at ``scale``."""
-    if scale == "double":
-        return [row.replace("#", "██").replace(".", "  ") for row in rows]
+    if scale in ("large", "double"):
+        wide = [row.replace("#", "██").replace(".", "  ") for row in rows]
+        return [line for line in wide for _ in range(2)] if scale == "large" else wide
     if scale == "full":
         return [row.replace("#", "█").replace(".", " ") for row in rows]
     if len(rows) % 2:
