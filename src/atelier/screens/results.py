@@ -68,7 +68,9 @@ class ResultsScreen(PhaseScreen):
         with VerticalScroll(id="results-body"):
             yield Static(id="results-heading")
             yield Static(id="results-info")
-            table = DataTable(id="ranking", cursor_type="none", zebra_stripes=True)
+            table: DataTable[object] = DataTable(
+                id="ranking", cursor_type="none", zebra_stripes=True
+            )
             table.can_focus = False
             yield table
             yield Static(id="results-chart-title")

@@ -169,7 +169,7 @@ class TallyDialog(Dialog):
     def action_move(self, delta: int) -> None:
         inputs = self._inputs()
         focused = self.focused
-        index = inputs.index(focused) if focused in inputs else 0  # type: ignore[arg-type]
+        index = inputs.index(focused) if isinstance(focused, Input) and focused in inputs else 0
         inputs[max(0, min(len(inputs) - 1, index + delta))].focus()
 
     @on(Input.Submitted)
