@@ -13,6 +13,7 @@ from typing import Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from atelier import i18n, model
@@ -314,6 +315,18 @@ class AtelierApp(Guarded, App[int]):
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-dark" if self.theme == "textual-light" else "textual-light"
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Messages often quote the room's words (« [/] »): never parse them as markup."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     # ---- never a traceback
     def report_unexpected(self, error: BaseException) -> None:
