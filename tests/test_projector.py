@@ -287,7 +287,7 @@ async def test_clusters_are_shown_with_their_counts(tmp_path: Path) -> None:
             (0, "Organisation"),
             (1, "Pas encore regroupées"),
         )
-        assert [d.value for d in grid.query(Digits)] == ["2", "0", "0", "1"]
+        assert [big.text for big in grid.query(BigText)] == ["2", "0", "0", "1"]
         assert not grid.has_class("-compact")
         caption = text_of(app.screen.query_one("#room-clusters-title", Static))
         assert caption == "Idées\u00a0: 3 · Groupes\u00a0: 3"

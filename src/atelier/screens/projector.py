@@ -39,7 +39,8 @@ from atelier.widgets.guard import Guarded
 
 from .base import AtelierScreen
 
-CARD_HEIGHT = 6  # rows of a group card: digits (3), label (2), a blank line
+CARD_HEIGHT = 5  # least rows of a group card: its number (3 at least) and its label (2)
+CARD_WIDTH = 26  # least columns of a group card, gutter included
 
 ROOM_CSS = """
 RoomScreen {
@@ -65,14 +66,13 @@ RoomScreen .room-counter { height: auto; padding: 0 4; }
 RoomScreen .room-counter Digits { width: 100%; text-align: center; }
 RoomScreen .room-label { width: 100%; text-align: center; }
 RoomScreen RoomTimer.-overtime Digits { background: #000000; color: #ffffff; }
-RoomScreen ClusterGrid { height: 1fr; grid-gutter: 0 2; grid-rows: 6; }
-RoomScreen .room-card { height: 6; }
-RoomScreen .room-card Digits { width: 100%; text-align: center; }
+RoomScreen ClusterGrid { height: 1fr; grid-gutter: 1 2; }
+RoomScreen .room-card { height: 100%; }
+RoomScreen .room-card-count { height: 1fr; }
 RoomScreen .room-card-label { height: 2; text-align: center; }
 RoomScreen .room-card-line { display: none; height: 1; }
-RoomScreen ClusterGrid.-compact { grid-rows: 1; }
-RoomScreen ClusterGrid.-compact .room-card { height: 1; }
-RoomScreen ClusterGrid.-compact Digits { display: none; }
+RoomScreen ClusterGrid.-compact { grid-gutter: 0 2; }
+RoomScreen ClusterGrid.-compact .room-card-count { display: none; }
 RoomScreen ClusterGrid.-compact .room-card-label { display: none; }
 RoomScreen ClusterGrid.-compact .room-card-line { display: block; }
 RoomScreen Board, RoomScreen RoomChart { height: 1fr; }
@@ -242,8 +242,8 @@ class Board(Widget):
 
 
 class ClusterGrid(Guarded, Grid):
-    """One card per group (its number of ideas in large digits, its label), as many
-    columns as fit; one line per group when the cards would not all fit."""
+    """One card per group (its number of ideas as large as the card allows, its label), as
+    many columns as fit; one line per group when the cards would not all fit."""
 
     def __init__(self, cards: Sequence[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -252,7 +252,7 @@ class ClusterGrid(Guarded, Grid):
     def compose(self) -> ComposeResult:
         for count, label in self.cards:
             with Vertical(classes="room-card"):
-                yield Digits(str(count))
+                yield BigText(str(count), classes="room-card-count")
                 yield Static(Content(label), classes="room-card-label")
                 yield Static(
                     Content.assemble((f"{count:>4}  ", "bold"), label), classes="room-card-line"
@@ -260,13 +260,17 @@ class ClusterGrid(Guarded, Grid):
 
     def on_resize(self) -> None:
         width, height = self.size
-        columns = max(1, min(6, width // 26))
-        compact = -(-len(self.cards) // columns) * CARD_HEIGHT > height
+        columns = max(1, min(6, (width + 2) // CARD_WIDTH))
+        rows = -(-len(self.cards) // columns)
+        compact = rows * CARD_HEIGHT + rows - 1 > height
         if compact:
             columns = max(1, min(4, width // 30))
         self.set_class(compact, "-compact")
         if self.styles.grid_size_columns != columns:
             self.styles.grid_size_columns = columns
+        # Cards share the height, but a lone row of cards need not be a wall of digits.
+        card = min(max(CARD_HEIGHT, (height - rows + 1) // max(rows, 1)), 3 * CARD_HEIGHT)
+        self.styles.grid_rows = "1" if compact else str(card)
 
 
 class RoomChart(Widget):
@@ -318,7 +322,7 @@ class RoomChart(Widget):
         if self.vote_round.method == "mj" and self.vote_round.grades:
             legend = [Content(""), *merit_legend(self.vote_round.grades, width).split("\n")]
         room = max(1, height - len(legend))
-        for thickness, gap in ((3, 1), (2, 1), (1, 1), (1, 0)):
+        for thickness, gap in ((6, 2), (5, 2), (4, 1), (3, 1), (2, 1), (1, 1), (1, 0)):
             if count * (1 + thickness) + (count - 1) * gap <= room:
                 return self._stack(range(count), width, thickness, gap) + legend
         shown = max(1, (room - 1) // 2)
@@ -339,7 +343,9 @@ class RoomChart(Widget):
 
     def render(self) -> Content:
         width, height = self.size
-        return Content("\n").join(self.lines(width, height))
+        lines = self.lines(width, height)
+        pad = max(0, (height - len(lines)) // 2)
+        return Content("\n").join([*([Content("")] * pad), *lines])
 
 
 # --------------------------------------------------------------------------- screens
