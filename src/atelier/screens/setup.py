@@ -156,6 +156,11 @@ class SetupScreen(PhaseScreen):
                 id=select_id,
             )
 
+    def on_mount(self) -> None:
+        super().on_mount()
+        # A new session has its title: the question is what the facilitator types next.
+        self.query_one("#f-question" if not self.session.question else "#f-title").focus()
+
     def refresh_view(self) -> None:
         s = self.session
         for field_id in self._savers():
