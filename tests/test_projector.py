@@ -95,8 +95,8 @@ def app_for(root: Path, session_id: str) -> AtelierApp:
 
 def text_of(widget: Any) -> str:
     """What a Static or BigText shows, as plain text."""
-    rendered = widget.visual if isinstance(widget, Static) else widget.render()
-    return rendered.plain
+    rendered: Any = widget.visual if isinstance(widget, Static) else widget.render()
+    return str(rendered.plain)
 
 
 def assert_room_only(screen: Any) -> None:
@@ -340,6 +340,35 @@ async def test_results_are_a_large_chart_best_first(tmp_path: Path) -> None:
     assert app.unexpected_errors == []
 
 
+async def test_majority_judgment_results_show_profiles_and_legend(tmp_path: Path) -> None:
+    session_id = prepare(tmp_path, "actions", ideas=(("a", 0), ("b", 1)), clusters=("Un", "Deux"))
+    with SessionFolder(tmp_path).open(session_id) as handle:
+        handle.apply(model.update_setup, anonymous=True, participant_count=4)
+        handle.apply(model.configure_vote, method="mj", mode="tally")
+        handle.apply(model.start_vote)
+        main = handle.session.main_round
+        assert main is not None
+        scale = len(main.grades)
+        best = [0] * (scale - 1) + [4]  # worst → best
+        worst = [4] + [0] * (scale - 1)
+        handle.apply(model.set_tally, main.id, main.options[0], worst)
+        handle.apply(model.set_tally, main.id, main.options[1], best)
+        handle.apply(model.close_round, main.id)
+        grades = main.grades
+    app = app_for(tmp_path, session_id)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.push_screen(ProjectorScreen("results"))
+        await pilot.pause()
+        lines = [line.plain for line in app.screen.query_one(RoomChart).lines(96, 24)]
+        heads = [line for line in lines if line.strip()[:1].isdigit()]
+        assert heads[0].split()[1] == "Deux" and heads[0].rstrip().endswith(grades[0])
+        assert heads[1].split()[1] == "Un" and heads[1].rstrip().endswith(grades[-1])
+        legend = " ".join(lines[-3:])
+        assert grades[0] in legend and grades[-1] in legend and "┃" in legend
+    assert app.unexpected_errors == []
+
+
 async def test_open_vote_shows_the_ballots_so_far(tmp_path: Path) -> None:
     session_id = prepare(tmp_path, "actions", ideas=(("a", 0), ("b", 1)))
     vote(tmp_path, session_id, close=False, mode="ballot")
@@ -382,7 +411,7 @@ async def test_action_plan_is_listed(tmp_path: Path) -> None:
 async def test_closing_screen_shows_the_closing_message(
     tmp_path: Path, closing: str | None, expected: str
 ) -> None:
-    setup = {} if closing is None else {"closing_message": closing}
+    setup: dict[str, Any] = {} if closing is None else {"closing_message": closing}
     app = app_for(tmp_path, prepare(tmp_path, "summary", **setup))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f3")

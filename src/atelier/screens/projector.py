@@ -300,8 +300,9 @@ class RoomChart(Widget):
         ranked = self.result.ranked[position]
         rank = self._rank(position).rjust(3) + "  "
         mj = self.vote_round.method == "mj"
-        right = self._grade(position) if mj else str(self.result.dots[ranked.index])
-        label_width = max(1, width - len(rank) - len(right) - 2)
+        value = self._grade(position) if mj else str(self.result.dots[ranked.index])
+        right = fitted(value, min(Content(one_line(value)).cell_length, max(1, width // 3)))
+        label_width = max(1, width - len(rank) - right.cell_length - 2)
         head = Content.assemble(rank, fitted(self.labels[ranked.index], label_width), "  ", right)
         bar_width = max(1, width - len(rank))
         if mj:
@@ -310,8 +311,8 @@ class RoomChart(Widget):
             )
         else:
             top = max(self.result.dots, default=0)
-            value = self.result.dots[ranked.index]
-            bar = Content(" " * len(rank) + bar_cells(value, top, bar_width))
+            dots = self.result.dots[ranked.index]
+            bar = Content(" " * len(rank) + bar_cells(dots, top, bar_width))
         return [head, *([bar] * thickness)]
 
     def lines(self, width: int, height: int) -> list[Content]:

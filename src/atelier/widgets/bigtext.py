@@ -170,7 +170,10 @@ def glyph(char: str) -> Glyph | None:
     char = _ALIASES.get(char, char)
     if char in GLYPHS:
         return GLYPHS[char]
-    base, *marks = unicodedata.normalize("NFD", char)
+    decomposed = unicodedata.normalize("NFD", char)
+    if not decomposed:
+        return None
+    base, marks = decomposed[0], decomposed[1:]
     found = GLYPHS.get(base)
     if found is None or not marks or len(marks) > 2:
         return None
