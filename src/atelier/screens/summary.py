@@ -79,7 +79,7 @@ class SummaryScreen(PhaseScreen):
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="summary-keys"):
             yield Static(
-                Content(_("X: export the report · T: save as template · F3: closing screen")),
+                Content(_("X: export · T: save as template · F3: closing screen")),
                 id="summary-hint",
             )
         with VerticalScroll(id="summary-scroll"):
