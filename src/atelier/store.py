@@ -77,6 +77,7 @@ class AtomicStorage(Storage):
         self._data: dict[str, Any] = document if document is not None else {}
         self._batch_depth = 0
         self.dirty = False
+        self._texts = _RecordTexts()
 
     def read(self) -> dict[str, Any]:
         return self._data
@@ -98,7 +99,11 @@ class AtomicStorage(Storage):
             self.flush()
 
     def encoded(self) -> bytes:
-        return json.dumps(self._data, ensure_ascii=False, separators=(",", ":")).encode()
+        """The document as the file holds it: ``json.dumps`` (compact, UTF-8), built from
+        cached record texts (:class:`_RecordTexts`) so that a save after one change does
+        not re-encode 2,000 unchanged ideas."""
+        data = self._texts.encode(self._data)
+        return data if data is not None else _dump(self._data).encode()
 
     def flush(self) -> None:
         if self.readonly:
@@ -112,6 +117,55 @@ class AtomicStorage(Storage):
                 ).format(file=self.path.name, reason=error.strerror or error)
             ) from None
         self.dirty = False
+
+
+_dump = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+class _RecordTexts:
+    """The JSON text of each record of the document, reused while the record is unchanged.
+
+    A save writes the whole file; with thousands of ideas, encoding it took most of the
+    time of an operation, although one operation changes a few records. A record's text is
+    reused only when the record is the same object as at the last save *and* still equal
+    (``==``) to what that text decodes to: TinyDB updates documents in place, and such a
+    record no longer equals its old text, so it is encoded again. The saved file therefore
+    always decodes to a document equal to the one in memory. The bytes are those of
+    ``json.dumps`` (compact separators, non-ASCII kept) in UTF-8, except in two cases that
+    ``==`` cannot see and that change no value read back: a value replaced by an equal one
+    of another type (1 by 1.0 or True) keeps its old spelling until the record changes,
+    and so does the order of the keys of a record whose keys were re-inserted.
+    """
+
+    def __init__(self) -> None:
+        # id(record) → (record, its key, decoded copy of its text, b'"key":text')
+        self._cache: dict[int, tuple[Any, str, Any, bytes]] = {}
+
+    def encode(self, data: dict[str, Any]) -> bytes | None:
+        """The document's bytes, or None when it is not tables of records keyed by strings
+        (the caller then encodes it plainly)."""
+        cache = self._cache
+        count = 0
+        tables: list[bytes] = []
+        for name, table in data.items():
+            if not isinstance(name, str) or not isinstance(table, dict):
+                return None
+            pieces: list[bytes] = []
+            for key, record in table.items():
+                if not isinstance(key, str):
+                    return None
+                entry = cache.get(id(record))
+                if entry is None or entry[0] is not record or entry[1] != key or record != entry[2]:
+                    text = _dump(record)
+                    entry = (record, key, json.loads(text), f"{_dump(key)}:{text}".encode())
+                    cache[id(record)] = entry
+                pieces.append(entry[3])
+            count += len(pieces)
+            tables.append(_dump(name).encode() + b":{" + b",".join(pieces) + b"}")
+        if len(cache) > 2 * count + 100:  # forget the records that are gone
+            live = {id(record) for table in data.values() for record in table.values()}
+            self._cache = {k: v for k, v in cache.items() if k in live}
+        return b"{" + b",".join(tables) + b"}"
 
 
 # --------------------------------------------------------------------------- lock
@@ -226,8 +280,14 @@ def diff_sessions(old: Session, new: Session) -> list[list[Any]]:
         before, after = getattr(old, name), getattr(new, name)
         if before is after:
             continue
-        old_by_id = {r.id: r for r in before}
-        for record in after:
+        # fast path: the records an operation kept are the same objects, mostly in place
+        same = 0
+        for previous, record in zip(before, after, strict=False):
+            if previous is not record:
+                break
+            same += 1
+        old_by_id = {r.id: r for r in before[same:]}
+        for record in after[same:]:
             previous = old_by_id.pop(record.id, None)
             if previous is record:
                 continue
@@ -375,8 +435,10 @@ class OpenSession:
             table = self.db.table(table_name)
             if value is None:
                 table.remove(doc_ids=[int(key)])
-            else:
-                table.upsert(Document(value, doc_id=int(key)))
+            elif str(key) in self.storage.read().get(table_name, {}):
+                table.update(value, doc_ids=[int(key)])
+            else:  # what upsert does, without first trying an update (a pass over the table)
+                table.insert(Document(value, doc_id=int(key)))
         if meta_changed:
             self.db.table(codec.META_TABLE).upsert(Document(meta, doc_id=1))
 
