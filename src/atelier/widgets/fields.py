@@ -7,26 +7,41 @@ line: joined with spaces, or, in the capture field, one idea per line.
 
 from __future__ import annotations
 
+import re
+
 from textual import events
 from textual.message import Message
 from textual.widgets import Input
 
+from atelier.i18n import _
 from atelier.model import strip_controls
 
 from .guard import Guarded
+
+
+def _lines(text: str) -> list[str]:
+    """Line breaks as the model sees them (str.splitlines also splits on \\v, \\f…)."""
+    return re.split(r"\r\n|[\r\n]", text)
 
 
 class TextField(Guarded, Input):
     """An Input for participant text: no silent truncation, no control characters."""
 
     def insert_text_at_cursor(self, text: str) -> None:
+        if any(0xD800 <= ord(ch) <= 0xDFFF for ch in text):
+            # a lone surrogate can be neither shown by the terminal nor saved as UTF-8
+            self.notify(
+                _("This text contains an invalid character; it was not inserted."),
+                severity="warning",
+            )
+            return
         super().insert_text_at_cursor(strip_controls(text))
 
     def _on_paste(self, event: events.Paste) -> None:
         # Textual calls the handler of every class in the MRO: stop before Input's own.
         event.prevent_default()
         event.stop()
-        lines = [line for line in event.text.splitlines() if line.strip()]
+        lines = [line for line in _lines(event.text) if line.strip()]
         if lines:
             self.insert_text_at_cursor(" ".join(lines))
 
@@ -43,7 +58,7 @@ class CaptureField(TextField):
             self.lines = lines
 
     def _on_paste(self, event: events.Paste) -> None:
-        lines = [line for line in event.text.splitlines() if line.strip()]
+        lines = [line for line in _lines(event.text) if line.strip()]
         if len(lines) > 1 and not self.value.strip():
             event.prevent_default()
             event.stop()
