@@ -30,6 +30,10 @@ class IdeaList(Guarded, OptionList):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._author_of = author_of
         self._shown: list[Idea] = []
+        # idea id → (the idea, its author, its prompt): a rebuild reuses the same Content
+        # objects, whose wrapped heights Textual caches, instead of measuring every idea
+        # again (a move on the clustering board rebuilds a column of hundreds of ideas).
+        self._prompts: dict[int, tuple[Idea, str, Content]] = {}
 
     def sync(self, ideas: Sequence[Idea]) -> None:
         """Show ``ideas``: removals, replacements and additions at the end are applied in
@@ -39,31 +43,51 @@ class IdeaList(Guarded, OptionList):
         if len(kept) > len(ideas) or any(a.id != b.id for a, b in zip(kept, ideas, strict=False)):
             self._rebuild(ideas)
             return
-        if len(kept) != len(self._shown):
+        changed = len(kept) != len(self._shown)
+        if changed:
             for index in reversed(range(len(self._shown))):
                 if self._shown[index].id not in wanted:
                     self.remove_option_at_index(index)
         for index, (old, new) in enumerate(zip(kept, ideas, strict=False)):
             if old is not new and old != new:
                 self.replace_option_prompt_at_index(index, self._prompt(new))
+                changed = True
         added = ideas[len(kept) :]
         if added:
             self.add_options(Option(self._prompt(i), id=str(i.id)) for i in added)
+        elif changed and self.is_mounted:
+            # OptionList measures its lines again only when it next renders, and the new
+            # height then asks for a second layout and frame; measured now, it joins the
+            # layout this change already needs (add_options does the same itself).
+            self._update_lines()
         self._shown = list(ideas)
+        self._forget_prompts()
 
     def _rebuild(self, ideas: Sequence[Idea]) -> None:
         selected = self.selected_id
         self.set_options(Option(self._prompt(i), id=str(i.id)) for i in ideas)
         self._shown = list(ideas)
+        self._forget_prompts()
         if selected is not None:
             self.select_id(selected)
+
+    def _forget_prompts(self) -> None:
+        if len(self._prompts) > 2 * len(self._shown) + 64:
+            shown = {idea.id for idea in self._shown}
+            self._prompts = {k: v for k, v in self._prompts.items() if k in shown}
 
     def refresh_authors(self) -> None:
         """Authors are looked up at display time; redraw after a participant is renamed."""
         self._rebuild(self._shown)
 
     def _prompt(self, idea: Idea) -> Content:
-        return idea_prompt(idea, self._author_of(idea))
+        author = self._author_of(idea)
+        cached = self._prompts.get(idea.id)
+        if cached is not None and cached[0] is idea and cached[1] == author:
+            return cached[2]  # ideas are immutable: the same object, the same prompt
+        prompt = idea_prompt(idea, author)
+        self._prompts[idea.id] = (idea, author, prompt)
+        return prompt
 
     @property
     def selected_id(self) -> int | None:
