@@ -2,9 +2,10 @@
 
 A fresh interpreter runs the real app headless (``run_test``, 120×40) on a synthetic
 2,000-idea, 60-participant session (synth.py): it opens on the ideation screen, waits
-until the similarity index is built, reads its peak resident set size
-(``resource.getrusage(RUSAGE_SELF).ru_maxrss``), then goes to the clustering board (F8)
-and reads it again once the board is up. The peak of the whole run is the figure.
+until the similarity index is built, reads its peak resident set size (``VmHWM`` in
+/proc/self/status: on Linux ``ru_maxrss`` is kept across fork and exec, so it would
+report the parent's size too), then goes to the clustering board (F8) and reads it
+again once the board is up. The peak of the whole run is the figure.
 
 Reference, same run and same method: the bare Textual app with Header and Footer.
 Headless skips the terminal writer thread and its buffers only: a few hundred KiB.
@@ -33,12 +34,27 @@ from synth import Row, write_session  # noqa: E402
 OUT = Path(__file__).resolve().parent / "out"
 TARGET_MIB = 120.0
 
+PEAK = """
+def peak_mib():
+    # VmHWM: peak RSS of this process's own memory; ru_maxrss would also count the parent
+    # (Linux keeps it across fork and exec, so a big parent inflates a small child)
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+"""
+
 ATELIER = """
 import asyncio, json, resource, sys
 from pathlib import Path
 
 def peak():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB -> MiB
+    return peak_mib()
 
 async def main(folder, session_id):
     from atelier.app import create_app
@@ -82,7 +98,7 @@ async def main():
     app = Bare()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-    print(json.dumps({"peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+    print(json.dumps({"peak": peak_mib()}))
 
 asyncio.run(main())
 """
@@ -95,7 +111,7 @@ def _child(code: str, *args: str) -> dict[str, float]:
         if not k.startswith("TEXTUAL") and k != "PYTHONDONTWRITEBYTECODE"
     }
     done = subprocess.run(
-        [sys.executable, "-c", code, *args],
+        [sys.executable, "-c", PEAK + code, *args],
         capture_output=True,
         text=True,
         env=env,
