@@ -257,6 +257,7 @@ async def test_pasted_lines_in_a_field_are_joined_not_dropped(folder, frozen_clo
         await pilot.pause()
         field = app.screen.query_one("#f-question", Input)
         field.focus()
+        await pilot.pause()
         field.value = ""
         await paste(pilot, "Comment mieux\naccueillir\x07 les usagers ?")
         await pilot.press("enter")
