@@ -13,10 +13,32 @@ from pathlib import Path
 from atelier import __version__, i18n
 from atelier.config import load_config
 from atelier.errors import AtelierError
-from atelier.i18n import _
+from atelier.i18n import N_, _
 from atelier.store import SessionFolder, default_folder
 
 Handler = Callable[[argparse.Namespace, SessionFolder], int]
+
+#: argparse's own messages (usage, errors), translated through our catalogs.
+ARGPARSE_MESSAGES = (
+    N_("usage: "),
+    N_("positional arguments"),
+    N_("options"),
+    N_("show this help message and exit"),
+    N_("%(prog)s: error: %(message)s\n"),
+    N_("the following arguments are required: %s"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("unrecognized arguments: %s"),
+    N_("expected one argument"),
+    N_("expected at least one argument"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+)
+
+
+def translate_argparse() -> None:
+    """argparse looks its messages up through its module-level ``_``: give it ours."""
+    argparse._ = _  # type: ignore[attr-defined]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,7 +46,12 @@ def build_parser() -> argparse.ArgumentParser:
         prog="atelier",
         description=_("A terminal companion for collective-intelligence workshops."),
     )
-    parser.add_argument("--version", action="version", version=f"atelier {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"atelier {__version__}",
+        help=_("show the version and exit"),
+    )
     parser.add_argument(
         "--dir",
         type=Path,
@@ -78,6 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     pre.add_argument("--lang", default=None)
     known, _rest = pre.parse_known_args(args_list)
     i18n.set_language(i18n.detect_language(known.lang, config.lang))
+    translate_argparse()
     parser = build_parser()
     try:
         args = parser.parse_args(args_list)
