@@ -105,6 +105,7 @@ class SetupScreen(PhaseScreen):
                     [("Français", "fr"), ("English", "en")],
                     value=s.lang,
                     allow_blank=False,
+                    compact=True,
                     id="s-lang",
                 )
             yield from self._row(_("Closing message"), "f-closing")
@@ -116,7 +117,7 @@ class SetupScreen(PhaseScreen):
             yield from self._row(_("Number of participants"), "f-count")
             with Horizontal(classes="field", id="participant-add"):
                 yield Label(_("Add a participant"), classes="field-label")
-                yield TextField(placeholder=_("Name, then Enter"), id="p-new")
+                yield TextField(placeholder=_("Name, then Enter"), id="p-new", compact=True)
             yield OptionList(id="participants")
 
             yield Label(Content.styled(_("Planned minutes per phase"), "bold"), classes="section")
@@ -128,6 +129,7 @@ class SetupScreen(PhaseScreen):
                         id=f"m-{phase}",
                         max_length=3,
                         restrict=r"\d*",
+                        compact=True,
                     )
 
             yield Label(Content.styled(_("Vote"), "bold"), classes="section")
@@ -142,7 +144,7 @@ class SetupScreen(PhaseScreen):
     def _row(self, label: str, field_id: str) -> ComposeResult:
         with Horizontal(classes="field"):
             yield Label(label, classes="field-label")
-            yield TextField(self._field_value(field_id), id=field_id)
+            yield TextField(self._field_value(field_id), id=field_id, compact=True)
 
     def _select(
         self, label: str, select_id: str, labels: dict[str, str], value: str
@@ -153,6 +155,7 @@ class SetupScreen(PhaseScreen):
                 [(_(text), key) for key, text in labels.items()],
                 value=value,
                 allow_blank=False,
+                compact=True,
                 id=select_id,
             )
 
