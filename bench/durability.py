@@ -6,9 +6,13 @@ each one once ``OpenSession.apply`` has returned (acknowledged). The child is th
 
 * half of the trials at a random moment: SIGKILL from the parent after a random delay,
   counted from the child's "ready" line or, for one trial in five, from its start (so the
-  kill may land while Python starts or while the lock file is being written);
-* the other half right after an I/O step of atomic_write (write, fsync, replace, fsync-dir,
-  in turn), at a random occurrence: the child kills itself from ``atomicio.after_step``.
+  kill may land while Python starts or while the lock file is being written); the child
+  saves journal lines and rewrites the whole file every 100 (or, one trial in two, every 5)
+  changes;
+* the other half right after an I/O step of a save, in turn: the whole-file write
+  (write, fsync, replace, fsync-dir — the child then rewrites the whole file at every
+  change) or the journal append (append, append-fsync), at a random occurrence: the child
+  kills itself from ``atomicio.after_step``.
 
 After every kill the file must parse and hold every operation acknowledged so far, by this
 child and all the earlier ones on the same file. Every other trial the parent itself opens
@@ -69,12 +73,22 @@ def run(folder: SessionFolder, trials: int, rng: random.Random) -> int:
             after_ready = number % 10 != 0
             delay = rng.uniform(0.0, 0.25) if after_ready else rng.uniform(0.0, 0.3)
             kind = "random delay" + ("" if after_ready else " from start")
-            trial = harness.run_trial(path, prefix, delay=delay, after_ready=after_ready)
+            # journal lines with a whole-file write every 5 or every 100 changes
+            compact_every = 5 if number % 4 == 0 else None
+            trial = harness.run_trial(
+                path, prefix, delay=delay, after_ready=after_ready, compact_every=compact_every
+            )
         else:
             step = harness.STEPS[(number // 2) % len(harness.STEPS)]
             kind = f"after {step}"
+            whole_file = step in harness.ATOMIC_STEPS
             trial = harness.run_trial(
-                path, prefix, kill_step=step, kill_at=rng.randint(1, 30), max_ops=40
+                path,
+                prefix,
+                kill_step=step,
+                kill_at=rng.randint(1, 30),
+                max_ops=40,
+                compact_every=0 if whole_file else None,  # every save writes the whole file
             )
         kinds[kind] += 1
         if not trial.killed and trial.returncode != 0:

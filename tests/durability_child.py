@@ -4,7 +4,9 @@ Run as a script, this is the *child*: it opens a session (taking over the lock a
 predecessor left), then applies operations forever (or ``--max-ops``) and prints one JSON
 line per operation once ``OpenSession.apply`` has returned — that line is the
 acknowledgement. With ``--kill-step STEP --kill-at N`` it kills itself with SIGKILL right
-after the N-th occurrence of that I/O step of ``atomic_write``.
+after the N-th occurrence of that I/O step of a save (``atomic_write`` or the journal
+append). ``--compact-every N`` sets how many journal lines are written between whole-file
+writes (0: every save rewrites the whole file).
 
 Imported, it gives the *parent* side: :func:`run_trial` runs one child and kills it,
 :func:`check` reads the file back and lists every acknowledged operation it lacks.
@@ -26,7 +28,10 @@ from pathlib import Path
 from typing import Any
 
 CHILD = Path(__file__).resolve()
-STEPS = ("write", "fsync", "replace", "fsync-dir")
+#: I/O steps of a save: the whole-file write (atomic_write), then the journal append.
+ATOMIC_STEPS = ("write", "fsync", "replace", "fsync-dir")
+JOURNAL_STEPS = ("append", "append-fsync")
+STEPS = ATOMIC_STEPS + JOURNAL_STEPS
 #: What the child does, in a loop: every kind leaves a trace that can be checked on disk.
 CYCLE = ("cluster", "idea", "idea", "move", "participant", "idea")
 
@@ -35,7 +40,7 @@ CYCLE = ("cluster", "idea", "idea", "move", "participant", "idea")
 
 
 def kill_at(step: str, occurrence: int) -> None:
-    """Make atomic_write kill this process right after the given occurrence of a step."""
+    """Kill this process right after the given occurrence of an I/O step of a save."""
     from atelier import atomicio
 
     seen = 0
@@ -66,7 +71,12 @@ def child(argv: Sequence[str]) -> int:
     parser.add_argument("--kill-step", choices=STEPS)
     parser.add_argument("--kill-at", type=int, default=1)
     parser.add_argument("--max-ops", type=int, default=100_000)
+    parser.add_argument("--compact-every", type=int, default=None)
     args = parser.parse_args(argv)
+    if args.compact_every is not None:
+        from atelier import store
+
+        store.COMPACT_EVERY = args.compact_every
     if args.kill_step:
         kill_at(args.kill_step, args.kill_at)
     try:
@@ -128,6 +138,7 @@ def run_trial(
     delay: float | None = None,
     after_ready: bool = True,
     max_ops: int = 100_000,
+    compact_every: int | None = None,
     timeout: float = 60.0,
 ) -> Trial:
     """Run one child on the session file ``path``.
@@ -140,6 +151,8 @@ def run_trial(
     command += ["--max-ops", str(max_ops)]
     if kill_step:
         command += ["--kill-step", kill_step, "--kill-at", str(kill_at)]
+    if compact_every is not None:
+        command += ["--compact-every", str(compact_every)]
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     proc = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env

@@ -12,7 +12,7 @@ from pathlib import Path
 import durability_child as harness
 import pytest
 
-from atelier import codec, store
+from atelier import codec, model, store
 from atelier.store import SessionFolder
 
 
@@ -32,15 +32,24 @@ def temp_files(folder: SessionFolder) -> list[str]:
 
 @pytest.mark.parametrize("occurrence", [1, 4])
 def test_kill_right_after_each_io_step(folder: SessionFolder, occurrence: int) -> None:
+    """Whole-file saves first (compaction after every change), then journal appends."""
     session_id = folder.create("Durability", lang="en")
     path = folder.path_for(session_id)
     acked: list[dict[str, object]] = []
     for number, step in enumerate(harness.STEPS):
         prefix = f"s{number}"
-        trial = harness.run_trial(path, prefix, kill_step=step, kill_at=occurrence, max_ops=20)
+        whole_file = step in harness.ATOMIC_STEPS
+        trial = harness.run_trial(
+            path,
+            prefix,
+            kill_step=step,
+            kill_at=occurrence,
+            max_ops=20,
+            compact_every=0 if whole_file else None,
+        )
         assert trial.opened, trial.stderr  # it took over the lock the previous child left
         assert trial.killed, (trial.returncode, trial.stderr)
-        # one atomic write per operation: killed while saving operation number `occurrence`
+        # one save per operation: killed while saving operation number `occurrence`
         assert len(trial.acks) == occurrence - 1
         acked += trial.acks
         assert harness.check(path, acked) == []
@@ -53,7 +62,8 @@ def test_kill_right_after_each_io_step(folder: SessionFolder, occurrence: int) -
         else:  # in flight: moving idea 2 into cluster 0
             idea, cluster = ideas[f"{prefix}-2"], clusters[f"{prefix}-0"]
             in_flight = idea.cluster_id == cluster.id
-        assert in_flight is (step in ("replace", "fsync-dir")), step
+        # a journal line written to the file survives the process, fsync'd or not
+        assert in_flight is (step in ("replace", "fsync-dir", *harness.JOURNAL_STEPS)), step
 
         assert lock_owner(path) == trial.pid  # the dead child's lock is still there
         stale = [f".{path.name}.{trial.pid}.tmp"] if step in ("write", "fsync") else []
@@ -67,6 +77,30 @@ def test_kill_right_after_each_io_step(folder: SessionFolder, occurrence: int) -
             codec.from_document(store.read_document(path), session_id)
         )
     assert lock_owner(path) is None
+    assert not store.journal_path(path).exists()  # folded into the file on close
+
+
+def test_a_line_cut_short_is_ignored_and_dropped(folder: SessionFolder) -> None:
+    """A crash in the middle of an append leaves a partial line: never acknowledged."""
+    session_id = folder.create("Journal", lang="en")
+    path = folder.path_for(session_id)
+    with folder.open(session_id) as opened:
+        store.COMPACT_EVERY, saved = 100, store.COMPACT_EVERY
+        try:
+            opened.apply(model.add_idea, "kept")
+            journal = store.journal_path(path).read_bytes()
+            assert journal.count(b"\n") == 1
+        finally:
+            store.COMPACT_EVERY = saved
+        opened.lock.held = False  # as if the process died: no fold, no unlock
+    with store.journal_path(path).open("ab") as handle:
+        handle.write(b'{"seq":2,"do":[["put","ideas","9",{"te')
+    assert [i.text for i in folder.load(session_id).ideas] == ["kept"]
+    path.with_suffix(".lock").unlink()
+    with folder.open(session_id) as opened:  # folds the journal, drops the cut line
+        assert not store.journal_path(path).exists()
+        opened.apply(model.add_idea, "after")
+    assert [i.text for i in folder.load(session_id).ideas] == ["kept", "after"]
 
 
 def test_kill_at_random_moments(folder: SessionFolder) -> None:

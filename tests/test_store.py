@@ -66,6 +66,7 @@ from atelier.store import (
     SessionFolder,
     SessionLocked,
     TooNew,
+    journal_path,
 )
 
 READ_ONLY = "This session is open read-only: nothing can be changed."
@@ -114,7 +115,8 @@ def test_create_apply_reopen(folder: SessionFolder, frozen_clock: Any) -> None:
     loaded = folder.load(session_id)
     assert loaded.question == "Comment ?" and [i.text for i in loaded.ideas] == ["Dire bonjour"]
     raw = json.loads(path.read_text(encoding="utf-8"))
-    assert raw[codec.VERSION_TABLE] == {"1": {"schema_version": codec.SCHEMA_VERSION}}
+    assert raw[codec.VERSION_TABLE]["1"]["schema_version"] == codec.SCHEMA_VERSION
+    assert not journal_path(path).exists()  # closing folds the journal into the file
     assert "undo" in raw  # the undo log lives in the same file
 
 
@@ -769,6 +771,7 @@ def test_disk_full_keeps_the_change_and_retries(
     with folder.open(session_id) as opened:
         saved = doc(opened)
         monkeypatch.setattr(atomicio.os, "replace", no_space)
+        monkeypatch.setattr(store, "append_line", no_space)  # the journal too
         with pytest.raises(SaveFailed) as info:
             opened.apply(add_idea, "two")
         assert info.value.message == (
@@ -802,6 +805,7 @@ def test_read_only_folder_on_undo(folder: SessionFolder, monkeypatch: pytest.Mon
 
     with folder.open(session_id) as opened:
         monkeypatch.setattr(store, "atomic_write", read_only)
+        monkeypatch.setattr(store, "append_line", read_only)
         with pytest.raises(SaveFailed, match="Read-only file system"):
             opened.undo()
         assert [i.text for i in opened.session.ideas] == ["one"]

@@ -463,7 +463,7 @@ async def test_second_instance_offers_read_only(folder, frozen_clock):
 async def test_failed_save_is_marked_and_retried(folder, frozen_clock, monkeypatch):
     session_id = make_session(folder)
     app = app_on(folder, session_id)
-    real_write = atomicio.atomic_write
+    real_write, real_append = atomicio.atomic_write, atomicio.append_line
 
     def disk_full(path, data):  # type: ignore[no-untyped-def]
         raise OSError(28, "No space left on device")
@@ -472,6 +472,7 @@ async def test_failed_save_is_marked_and_retried(folder, frozen_clock, monkeypat
         app.goto_phase("ideation")
         await pilot.pause()
         monkeypatch.setattr("atelier.store.atomic_write", disk_full)
+        monkeypatch.setattr("atelier.store.append_line", disk_full)
         await type_text(pilot, "Ne pas perdre")
         await pilot.press("enter")
         await pilot.pause()
@@ -484,6 +485,7 @@ async def test_failed_save_is_marked_and_retried(folder, frozen_clock, monkeypat
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("escape")
         monkeypatch.setattr("atelier.store.atomic_write", real_write)
+        monkeypatch.setattr("atelier.store.append_line", real_append)
         app.retry_save()
         await pilot.pause()
         assert not app.unsaved

@@ -61,6 +61,22 @@ def atomic_write(path: Path, data: bytes) -> None:
     after_step("fsync-dir")
 
 
+def append_line(path: Path, line: bytes) -> None:
+    """Append one line to ``path`` and fsync it (creating the file, and then fsyncing its
+    folder, when it is new). A crash may leave the line cut short: readers ignore it."""
+    created = not path.exists()
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, line)
+        after_step("append")
+        os.fsync(fd)
+        after_step("append-fsync")
+    finally:
+        os.close(fd)
+    if created:
+        fsync_dir(path.parent)
+
+
 def write_new(path: Path, data: bytes) -> Path:
     """Write a file that must not exist yet (exports): never overwrite silently.
 

@@ -31,7 +31,7 @@ from tinydb.storages import Storage
 from tinydb.table import Document
 
 from atelier import clock, codec, model
-from atelier.atomicio import atomic_write, fsync_dir, pid_alive, pid_of_temp
+from atelier.atomicio import append_line, atomic_write, fsync_dir, pid_alive, pid_of_temp
 from atelier.errors import AtelierError
 from atelier.i18n import N_, _
 from atelier.model import Session
@@ -62,22 +62,38 @@ class SaveFailed(AtelierError):
 
 
 class AtomicStorage(Storage):
-    """TinyDB storage: parsed once, kept in memory, written atomically.
+    """TinyDB storage: parsed once, kept in memory, saved durably after every change.
 
-    Inside :meth:`batch` TinyDB's many small writes only mark the document dirty and one
-    atomic write happens at the end; a failed write leaves the document dirty so that
-    :meth:`flush` can retry it.
+    A change is saved by appending one line — the table mutations of that change — to the
+    session's journal (``<id>.journal``) and fsyncing it: a few hundred bytes instead of
+    the whole file, so saving stays fast with thousands of ideas. Every
+    :data:`COMPACT_EVERY` changes, when the session is opened and when it is closed, the
+    whole document is written with :func:`atomic_write` (temp file, fsync, replace, fsync
+    of the folder) and the journal removed. The document records the last journal line it
+    contains, so a crash between the two steps replays nothing twice; a line cut short by
+    a crash was never acknowledged and is ignored.
+
+    Inside :meth:`batch` TinyDB's many small writes are collected into one save; a failed
+    save leaves the document dirty, and :meth:`flush` then rewrites it whole.
     """
 
     def __init__(
-        self, path: str | Path, document: dict[str, Any] | None = None, readonly: bool = False
+        self,
+        path: str | Path,
+        document: dict[str, Any] | None = None,
+        readonly: bool = False,
+        journal_seq: int = 0,
     ) -> None:
         self.path = Path(path)
+        self.journal = journal_path(self.path)
         self.readonly = readonly
         self._data: dict[str, Any] = document if document is not None else {}
         self._batch_depth = 0
+        self._pending: list[list[Any]] = []
+        self._lines = 0  # lines in the journal since the last full write
+        self._journal_usable = True
+        self.seq = journal_seq
         self.dirty = False
-        self._texts = _RecordTexts()
 
     def read(self) -> dict[str, Any]:
         return self._data
@@ -86,7 +102,11 @@ class AtomicStorage(Storage):
         self._data = data
         self.dirty = True
         if self._batch_depth == 0:
-            self.flush()
+            self.save()
+
+    def record(self, *mutation: Any) -> None:
+        """Note one table mutation of the current change (see :func:`apply_mutations`)."""
+        self._pending.append(list(mutation))
 
     @contextmanager
     def batch(self) -> Iterator[None]:
@@ -96,76 +116,105 @@ class AtomicStorage(Storage):
         finally:
             self._batch_depth -= 1
         if self._batch_depth == 0 and self.dirty:
+            self.save()
+
+    def save(self) -> None:
+        """Make the change durable: one journal line, or the whole file when it is due."""
+        self._check_writable()
+        if self._pending and self._journal_usable and self._lines < COMPACT_EVERY:
+            self._append()
+        else:
             self.flush()
 
-    def encoded(self) -> bytes:
-        """The document as the file holds it: ``json.dumps`` (compact, UTF-8), built from
-        cached record texts (:class:`_RecordTexts`) so that a save after one change does
-        not re-encode 2,000 unchanged ideas."""
-        data = self._texts.encode(self._data)
-        return data if data is not None else _dump(self._data).encode()
-
     def flush(self) -> None:
-        if self.readonly:
-            raise AtelierError(_("This session is open read-only: nothing can be changed."))
+        """Write the whole document atomically, then drop the journal it now contains."""
+        self._check_writable()
+        meta = self._data.setdefault(codec.VERSION_TABLE, {}).setdefault("1", {})
+        meta["journal_seq"] = self.seq
         try:
-            atomic_write(self.path, self.encoded())
+            atomic_write(self.path, _dump(self._data).encode())
+            if self.journal.exists():
+                self.journal.unlink()
+                fsync_dir(self.path.parent)
         except OSError as error:
-            raise SaveFailed(
-                _(
-                    "Could not save {file}: {reason}. The change is kept and will be saved again."
-                ).format(file=self.path.name, reason=error.strerror or error)
-            ) from None
+            self._failed(error)
+        self._pending.clear()
+        self._lines = 0
+        self._journal_usable = True
         self.dirty = False
 
+    def _append(self) -> None:
+        line = _dump({"seq": self.seq + 1, "do": self._pending}).encode() + b"\n"
+        try:
+            append_line(self.journal, line)
+        except OSError as error:
+            # a line may be half written: never append after it, rewrite everything instead
+            self._journal_usable = False
+            self._failed(error)
+        self.seq += 1
+        self._lines += 1
+        self._pending.clear()
+        self.dirty = False
+
+    def _check_writable(self) -> None:
+        if self.readonly:
+            raise AtelierError(_("This session is open read-only: nothing can be changed."))
+
+    def _failed(self, error: OSError) -> None:
+        raise SaveFailed(
+            _(
+                "Could not save {file}: {reason}. The change is kept and will be saved again."
+            ).format(file=self.path.name, reason=error.strerror or error)
+        ) from None
+
+
+#: Journal lines written before the whole file is rewritten and the journal dropped.
+COMPACT_EVERY = 100
 
 _dump = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
-class _RecordTexts:
-    """The JSON text of each record of the document, reused while the record is unchanged.
+def journal_path(session_path: Path) -> Path:
+    return session_path.with_suffix(".journal")
 
-    A save writes the whole file; with thousands of ideas, encoding it took most of the
-    time of an operation, although one operation changes a few records. A record's text is
-    reused only when the record is the same object as at the last save *and* still equal
-    (``==``) to what that text decodes to: TinyDB updates documents in place, and such a
-    record no longer equals its old text, so it is encoded again. The saved file therefore
-    always decodes to a document equal to the one in memory. The bytes are those of
-    ``json.dumps`` (compact separators, non-ASCII kept) in UTF-8, except in two cases that
-    ``==`` cannot see and that change no value read back: a value replaced by an equal one
-    of another type (1 by 1.0 or True) keeps its old spelling until the record changes,
-    and so does the order of the keys of a record whose keys were re-inserted.
-    """
 
-    def __init__(self) -> None:
-        # id(record) → (record, its key, decoded copy of its text, b'"key":text')
-        self._cache: dict[int, tuple[Any, str, Any, bytes]] = {}
+def apply_mutations(document: dict[str, Any], mutations: list[list[Any]]) -> None:
+    """Replay journalled table mutations: ``["put", table, key, record]``,
+    ``["del", table, key]`` or ``["drop", table]`` (what OpenSession did through TinyDB)."""
+    for mutation in mutations:
+        kind, table = mutation[0], mutation[1]
+        if kind == "put":
+            document.setdefault(table, {})[str(mutation[2])] = mutation[3]
+        elif kind == "del":
+            document.get(table, {}).pop(str(mutation[2]), None)
+        elif kind == "drop":
+            document.pop(table, None)
+        else:
+            raise ValueError(kind)
 
-    def encode(self, data: dict[str, Any]) -> bytes | None:
-        """The document's bytes, or None when it is not tables of records keyed by strings
-        (the caller then encodes it plainly)."""
-        cache = self._cache
-        count = 0
-        tables: list[bytes] = []
-        for name, table in data.items():
-            if not isinstance(name, str) or not isinstance(table, dict):
-                return None
-            pieces: list[bytes] = []
-            for key, record in table.items():
-                if not isinstance(key, str):
-                    return None
-                entry = cache.get(id(record))
-                if entry is None or entry[0] is not record or entry[1] != key or record != entry[2]:
-                    text = _dump(record)
-                    entry = (record, key, json.loads(text), f"{_dump(key)}:{text}".encode())
-                    cache[id(record)] = entry
-                pieces.append(entry[3])
-            count += len(pieces)
-            tables.append(_dump(name).encode() + b":{" + b",".join(pieces) + b"}")
-        if len(cache) > 2 * count + 100:  # forget the records that are gone
-            live = {id(record) for table in data.values() for record in table.values()}
-            self._cache = {k: v for k, v in cache.items() if k in live}
-        return b"{" + b",".join(tables) + b"}"
+
+def replay_journal(document: dict[str, Any], session_path: Path) -> int:
+    """Apply the journal lines the document does not contain yet; returns the last line's
+    number. Reading stops at the first line that does not parse: only the last line can be
+    cut short by a crash, and it was never acknowledged."""
+    seq = int(document.get(codec.VERSION_TABLE, {}).get("1", {}).get("journal_seq", 0) or 0)
+    try:
+        raw = journal_path(session_path).read_bytes()
+    except FileNotFoundError:
+        return seq
+    for line in raw.split(b"\n"):
+        try:
+            entry = json.loads(line)
+            number = int(entry["seq"])
+            if number <= seq:
+                continue
+            if number != seq + 1:
+                break
+            apply_mutations(document, entry["do"])
+        except (ValueError, KeyError, TypeError, IndexError, AttributeError):
+            break
+        seq = number
+    return seq
 
 
 # --------------------------------------------------------------------------- lock
@@ -343,9 +392,15 @@ class OpenSession:
             backup = path.with_name(f"{path.stem}.schema{found}.bak")
             if not backup.exists():
                 shutil.copy2(path, backup)
-        self.storage = AtomicStorage(path, document, readonly=readonly)
+        seq = int(document.get(codec.VERSION_TABLE, {}).get("1", {}).get("journal_seq", 0) or 0)
+        self.storage = AtomicStorage(path, document, readonly=readonly, journal_seq=seq)
         self.db = TinyDB(storage=lambda: self.storage)
         self.session = session
+        if not readonly and (self.migrated or self.storage.journal.exists()):
+            try:  # start from one self-contained file (and drop a line a crash cut short)
+                self.storage.flush()
+            except SaveFailed:
+                pass  # the journal still holds everything; the next save retries
 
     # ---- reading
     @property
@@ -384,7 +439,8 @@ class OpenSession:
                 self._push(
                     UNDO_TABLE, {"label": undo_label, "at": clock.now_iso(), "changes": changes}
                 )
-                self.db.drop_table(REDO_TABLE)
+                if REDO_TABLE in self.storage.read():
+                    self._drop(REDO_TABLE)
 
     def retry_save(self) -> None:
         """Write the in-memory document again after a failed save (disk full, read-only…)."""
@@ -408,19 +464,35 @@ class OpenSession:
         entry = rows[last]
         try:
             with self.storage.batch():
-                self.db.table(source).remove(doc_ids=[int(last)])
+                self._delete(source, int(last))
                 self._write_changes(entry["changes"], forward=forward)
                 self._push(target, entry)
         finally:  # even when the save fails (SaveFailed): memory must match the document
             self.session = codec.from_document(self.storage.read(), self.session.id)
         return str(entry["label"])
 
-    def _push(self, table_name: str, entry: dict[str, Any]) -> None:
+    # ---- the three table mutations, done through TinyDB and noted for the journal
+    def _put(self, table_name: str, key: int, record: dict[str, Any]) -> None:
         table = self.db.table(table_name)
+        if str(key) in self.storage.read().get(table_name, {}):
+            table.update(record, doc_ids=[key])
+        else:  # what upsert does, without first trying an update (a pass over the table)
+            table.insert(Document(record, doc_id=key))
+        self.storage.record("put", table_name, key, record)
+
+    def _delete(self, table_name: str, key: int) -> None:
+        self.db.table(table_name).remove(doc_ids=[key])
+        self.storage.record("del", table_name, key)
+
+    def _drop(self, table_name: str) -> None:
+        self.db.drop_table(table_name)
+        self.storage.record("drop", table_name)
+
+    def _push(self, table_name: str, entry: dict[str, Any]) -> None:
         ids = sorted(int(k) for k in self.storage.read().get(table_name, {}))
-        table.insert(Document(entry, doc_id=(ids[-1] if ids else 0) + 1))
-        if len(ids) >= UNDO_LIMIT:
-            table.remove(doc_ids=ids[: len(ids) + 1 - UNDO_LIMIT])
+        self._put(table_name, (ids[-1] if ids else 0) + 1, entry)
+        for old in ids[: max(0, len(ids) + 1 - UNDO_LIMIT)]:
+            self._delete(table_name, old)
 
     def _write_changes(self, changes: list[list[Any]], forward: bool) -> None:
         ordered = changes if forward else list(reversed(changes))
@@ -432,17 +504,20 @@ class OpenSession:
                 _set_leaf(meta, key, value)
                 meta_changed = True
                 continue
-            table = self.db.table(table_name)
             if value is None:
-                table.remove(doc_ids=[int(key)])
-            elif str(key) in self.storage.read().get(table_name, {}):
-                table.update(value, doc_ids=[int(key)])
-            else:  # what upsert does, without first trying an update (a pass over the table)
-                table.insert(Document(value, doc_id=int(key)))
+                self._delete(table_name, int(key))
+            else:
+                self._put(table_name, int(key), value)
         if meta_changed:
-            self.db.table(codec.META_TABLE).upsert(Document(meta, doc_id=1))
+            self._put(codec.META_TABLE, 1, meta)
 
     def close(self) -> None:
+        """Leave one self-contained file behind (the journal folded in), then unlock."""
+        if not self.readonly and self.lock.held and self.storage.journal.exists():
+            try:
+                self.storage.flush()
+            except SaveFailed:
+                pass  # every acknowledged change is in the journal, which stays
         self.lock.release()
 
     def __enter__(self) -> OpenSession:
@@ -453,7 +528,8 @@ class OpenSession:
 
 
 def read_document(path: Path) -> dict[str, Any]:
-    """Parse a session file; a clear error naming the file when it cannot be used."""
+    """Parse a session file and replay its journal; a clear error naming the file when it
+    cannot be used."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -483,6 +559,8 @@ def read_document(path: Path) -> dict[str, Any]:
         codec.check_version(codec.document_version(document))
     except AtelierError as error:
         raise TooNew(f"{path.name}: {error.message}") from None
+    version = document[codec.VERSION_TABLE].setdefault("1", {})
+    version["journal_seq"] = replay_journal(document, path)  # the changes saved since
     return document
 
 
@@ -626,6 +704,7 @@ class SessionFolder:
         target = _free_name(folder / path.name)
         try:
             os.replace(path, target)
+            _move_journal(path, target)
             fsync_dir(folder)
         except OSError:
             return _("{reason} The file was left where it is.").format(reason=reason)
@@ -700,11 +779,19 @@ class SessionFolder:
             raise AtelierError(
                 _("No session « {id} » in {folder}.").format(id=session_id, folder=self.root)
             ) from None
+        _move_journal(path, target)
         fsync_dir(folder)
         fsync_dir(self.root)
         if lock.path.exists():
             lock.path.unlink(missing_ok=True)
         return target
+
+
+def _move_journal(session_path: Path, target: Path) -> None:
+    """A session's journal follows its file (to ``trash/`` or ``damaged/``)."""
+    journal = journal_path(session_path)
+    if journal.exists():
+        os.replace(journal, target.with_name(target.stem + ".journal"))
 
 
 def _free_name(path: Path) -> Path:
