@@ -249,9 +249,11 @@ def test_damaged_records_are_reported_and_left_in_place(folder: SessionFolder) -
     data["ideas"]["1"].pop("text")
     path.write_text(json.dumps(data), encoding="utf-8")
     before = path.read_bytes()
-    with pytest.raises(AtelierError, match="The session data is damaged"):
+    with pytest.raises(AtelierError, match=f"{path.name}: The session data is damaged"):
         folder.open(session_id)
-    assert folder.scan().problems[0].startswith("The session data is damaged")
+    with pytest.raises(AtelierError, match=f"{path.name}: The session data is damaged"):
+        folder.load(session_id)
+    assert [s.id for s in folder.scan().sessions] == [session_id]  # listed from its meta
     assert path.read_bytes() == before
 
 

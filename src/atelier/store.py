@@ -383,7 +383,7 @@ class OpenSession:
             found = codec.document_version(document)
             if found != codec.SCHEMA_VERSION:  # keep the migrated tables, not the old ones
                 document = codec.migrate_document(document)
-            session = codec.from_document(document, path.stem)
+            session = _session_of(document, path)
         except BaseException:
             self.lock.release()
             raise
@@ -672,28 +672,14 @@ class SessionFolder:
             if not ID_PATTERN.match(path.stem):
                 continue
             try:
-                document = read_document(path)
-                session = codec.from_document(document, path.stem)
+                info = _info(path, read_document(path))
             except DamagedFile as error:
                 problems.append(self.set_aside(path, error.message))
                 continue
             except AtelierError as error:
                 problems.append(error.message)
                 continue
-            lock = SessionLock(path)
-            owner = lock.owner()
-            sessions.append(
-                SessionInfo(
-                    id=session.id,
-                    title=session.title,
-                    date=session.date,
-                    phase=session.phase,
-                    ideas=len(session.ideas),
-                    participants=session.voter_count,
-                    path=path,
-                    locked=owner is not None and not lock.stale(owner),
-                )
-            )
+            sessions.append(info)
         sessions.sort(key=lambda s: (s.date, s.id), reverse=True)
         return FolderScan(sessions, problems)
 
@@ -746,7 +732,7 @@ class SessionFolder:
     def load(self, session_id: str) -> Session:
         """Read a session without owning it (listing, export, show)."""
         path = self.path_for(session_id)
-        return codec.from_document(read_document(path), session_id)
+        return _session_of(read_document(path), path)
 
     def open(self, session_id: str, readonly: bool = False) -> OpenSession:
         return OpenSession(self.path_for(session_id), readonly=readonly)
@@ -785,6 +771,42 @@ class SessionFolder:
         if lock.path.exists():
             lock.path.unlink(missing_ok=True)
         return target
+
+
+def _session_of(document: dict[str, Any], path: Path) -> Session:
+    try:
+        return codec.from_document(document, path.stem)
+    except AtelierError as error:
+        raise AtelierError(f"{path.name}: {error.message}") from None
+
+
+def _info(path: Path, document: dict[str, Any]) -> SessionInfo:
+    """What the sessions list shows, read from the document without building the session
+    (a list of big sessions stays quick to open)."""
+    try:
+        meta = document[codec.META_TABLE]["1"]
+        anonymous = bool(meta.get("anonymous"))
+        people = (
+            int(meta.get("participant_count", 0))
+            if anonymous
+            else len(document.get("participants") or {})
+        )
+        lock = SessionLock(path)
+        owner = lock.owner()
+        return SessionInfo(
+            id=path.stem,
+            title=str(meta["title"]),
+            date=str(meta["date"]),
+            phase=str(meta.get("phase", "setup")),
+            ideas=len(document.get("ideas") or {}),
+            participants=people,
+            path=path,
+            locked=owner is not None and not lock.stale(owner),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise AtelierError(
+            _("The session data is damaged: {error}.").format(error=str(error)[:200])
+        ) from None
 
 
 def _move_journal(session_path: Path, target: Path) -> None:

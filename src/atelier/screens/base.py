@@ -18,6 +18,7 @@ from atelier.i18n import N_, _
 from atelier.model import PHASE_LABELS, PHASES, Session
 from atelier.widgets.guard import Guarded
 from atelier.widgets.phasebar import PhaseBar
+from atelier.widgets.text import show
 from atelier.widgets.timer import PhaseTimer
 
 if TYPE_CHECKING:
@@ -100,11 +101,11 @@ class PhaseScreen(AtelierScreen):
     def show_save_status(self) -> None:
         status = self.query_one("#save-status", Static)
         if self.atelier.read_only:
-            status.update(Content.styled(" " + _("read-only") + " ", "reverse"))
+            show(status, Content.styled(" " + _("read-only") + " ", "reverse"))
         elif self.atelier.unsaved:
-            status.update(Content.styled(" " + _("NOT SAVED, retrying…") + " ", "bold reverse"))
+            show(status, Content.styled(" " + _("NOT SAVED, retrying…") + " ", "bold reverse"))
         else:
-            status.update(Content(""))
+            show(status, Content(""))
 
     # ---- phase navigation
     def action_previous_phase(self) -> None:

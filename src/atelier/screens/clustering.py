@@ -20,7 +20,7 @@ from atelier import clustering, model
 from atelier.i18n import N_, _
 from atelier.model import Cluster, Idea
 from atelier.widgets.idealist import IdeaList
-from atelier.widgets.text import shortened
+from atelier.widgets.text import shortened, show
 
 from .base import PhaseScreen
 from .dialogs import Choice, ConfirmDialog, PickerDialog, TextPrompt
@@ -46,14 +46,15 @@ class ClusterPanel(Vertical):
         yield Static(classes="cluster-title")
         yield self.ideas
 
-    def show(self, cluster: Cluster | None, ideas: list[Idea]) -> None:
+    def fill(self, cluster: Cluster | None, ideas: list[Idea]) -> None:
         self.cluster = cluster
         label = cluster.label if cluster else _("Unclassified")
         key = f"{self.number}" if self.number <= 9 else "·"
-        self.query_one(".cluster-title", Static).update(
+        show(
+            self.query_one(".cluster-title", Static),
             Content.assemble(
                 (f"{key} ", "bold reverse"), " ", (label, "bold"), (f"  ({len(ideas)})", "dim")
-            )
+            ),
         )
         self.ideas.sync(ideas)
 
@@ -102,15 +103,16 @@ class ClusteringScreen(PhaseScreen):
             self._rebuild_board(wanted, by_cluster)
         else:
             for panel, cluster in zip(panels, wanted, strict=True):
-                panel.show(cluster, by_cluster.get(panel.cluster_id, []))
+                panel.fill(cluster, by_cluster.get(panel.cluster_id, []))
         placed = len(s.ideas) - len(by_cluster.get(None, []))
-        self.query_one("#board-hint", Static).update(
+        show(
+            self.query_one("#board-hint", Static),
             Content(
                 _(
                     "{placed} of {total} ideas placed in {clusters} clusters · 0–9 move the "
                     "selected idea"
                 ).format(placed=placed, total=len(s.ideas), clusters=len(s.clusters))
-            )
+            ),
         )
 
     def _rebuild_board(

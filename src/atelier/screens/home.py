@@ -61,9 +61,9 @@ class HomeScreen(AtelierScreen):
         table.add_column(_("Phase"), key="phase")
         table.add_column(_("Ideas"), key="ideas")
         table.add_column(_("People"), key="people")
-        self.reload()
 
     def on_screen_resume(self) -> None:
+        """Also sent when the screen is first shown: one scan at start-up, one per return."""
         self.reload()
 
     def reload(self, select: str | None = None) -> None:

@@ -22,7 +22,7 @@ from atelier.i18n import N_, _
 from atelier.model import Idea, Session
 from atelier.widgets.fields import CaptureField
 from atelier.widgets.idealist import IdeaList
-from atelier.widgets.text import shortened
+from atelier.widgets.text import shortened, show
 
 from .base import PhaseScreen
 from .dialogs import Choice, PickerDialog
@@ -131,9 +131,9 @@ class IdeationScreen(PhaseScreen):
     def refresh_view(self) -> None:
         s = self.session
         question = s.question or _("(no question set: F7 to go back to the setup)")
-        self.query_one("#question", Static).update(Content.styled(question, "bold"))
+        show(self.query_one("#question", Static), Content.styled(question, "bold"))
         self.query_one(IdeaList).sync(s.ideas)
-        self.query_one("#participation", Static).update(participation(s))
+        show(self.query_one("#participation", Static), participation(s))
         self._show_author()
 
     def _show_author(self) -> None:
@@ -144,12 +144,12 @@ class IdeationScreen(PhaseScreen):
             except model.AtelierError:
                 self.author_id = None
         label = name or (_("anonymous") if self.session.anonymous else _("no author"))
-        self.query_one("#author", Static).update(
-            Content.assemble((_("Author:") + " ", "dim"), label)
+        show(
+            self.query_one("#author", Static), Content.assemble((_("Author:") + " ", "dim"), label)
         )
 
     def _hint(self, content: Content | str) -> None:
-        self.query_one("#capture-hint", Static).update(content)
+        show(self.query_one("#capture-hint", Static), content)
 
     # ---- capture
     @on(Input.Submitted, "#idea-input")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.content import Content
+from textual.widgets import Static
 
 
 def literal(text: str) -> Content:
@@ -25,3 +26,16 @@ def labelled(label: str, text: str, style: str = "bold") -> Content:
 def cell(text: str) -> Text:
     """A DataTable cell: Rich Text, because DataTable parses plain strings as markup."""
     return Text(text)
+
+
+def show(static: Static, content: Content | str) -> None:
+    """Update a Static only when what it shows changes: each update costs a repaint and a
+    layout of the screen, which adds up on every keystroke with thousands of ideas."""
+    old = static.content
+    same = (
+        old.is_same(content)
+        if isinstance(old, Content) and isinstance(content, Content)
+        else (isinstance(old, str) and isinstance(content, str) and old == content)
+    )
+    if not same:
+        static.update(content)
