@@ -81,3 +81,27 @@ def test_demo_file_is_the_bundled_demo(tmp_path: Path):
     folder = SessionFolder(tmp_path)
     shutil.copy(bundled, tmp_path / "demo.json")
     assert folder.load(DEMO_ID) == demo_session()
+
+
+@pytest.mark.parametrize("method", ["dot", "mj"])
+def test_secret_ballot(snap_compare, demo_folder: Path, method: str):
+    """The voter's screen: nothing of the facilitator, nothing of the previous ballot."""
+    from dataclasses import replace
+
+    from atelier import model
+
+    folder = SessionFolder(demo_folder)
+    session = replace(
+        demo_session("ballot"),
+        rounds=(),
+        ballots=(),
+        phase="vote",
+        anonymous=True,
+        participant_count=8,
+    )
+    session = model.configure_vote(session, method=method, mode="ballot")
+    folder.save_new(model.start_vote(session))
+    app = create_app(demo_folder, "fr", open_session="ballot")
+    assert snap_compare(
+        app, terminal_size=(80, 24), press=["b", "_", "right", "down", "down", "right"]
+    )

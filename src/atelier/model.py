@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -328,6 +329,10 @@ class Session:
             if person.id == idea.author_id:
                 return person.name
         return ""
+
+    def idea_counts(self, field: str) -> Counter[int | None]:
+        """Ideas per ``"cluster_id"`` or per ``"author_id"`` (None: unclassified / no author)."""
+        return Counter(getattr(idea, field) for idea in self.ideas)
 
     def ideas_in(self, cluster_id: int | None) -> list[Idea]:
         return [idea for idea in self.ideas if idea.cluster_id == cluster_id]

@@ -50,11 +50,12 @@ class ClusterPanel(Vertical):
         self.cluster = cluster
         label = cluster.label if cluster else _("Unclassified")
         key = f"{self.number}" if self.number <= 9 else "·"
-        show(
+        show(  # one line (ellipsis): a move repaints two titles without a new layout
             self.query_one(".cluster-title", Static),
             Content.assemble(
-                (f"{key} ", "bold reverse"), " ", (label, "bold"), (f"  ({len(ideas)})", "dim")
+                (f"{key} ", "bold reverse"), (f" ({len(ideas)}) ", "dim"), (label, "bold")
             ),
+            layout=False,
         )
         self.ideas.sync(ideas)
 
@@ -113,6 +114,7 @@ class ClusteringScreen(PhaseScreen):
                     "selected idea"
                 ).format(placed=placed, total=len(s.ideas), clusters=len(s.clusters))
             ),
+            layout=False,
         )
 
     def _rebuild_board(

@@ -56,13 +56,9 @@ def participation(session: Session) -> Content:
     """Ideas per participant, most first, then who has not contributed yet."""
     if session.anonymous or not session.participants:
         return Content(_("{count} ideas").format(count=len(session.ideas)))
-    counts = {p.id: 0 for p in session.participants}
-    unattributed = 0
-    for idea in session.ideas:
-        if idea.author_id in counts:
-            counts[idea.author_id] += 1
-        else:
-            unattributed += 1
+    per_author = session.idea_counts("author_id")
+    counts = {p.id: per_author[p.id] for p in session.participants}
+    unattributed = per_author[None]
     by_id = {p.id: p.name for p in session.participants}
     lines: list[Content] = [Content.styled(_("Participation"), "bold")]
     for person_id, count in sorted(counts.items(), key=lambda kv: (-kv[1], by_id[kv[0]])):
@@ -149,7 +145,7 @@ class IdeationScreen(PhaseScreen):
         )
 
     def _hint(self, content: Content | str) -> None:
-        show(self.query_one("#capture-hint", Static), content)
+        show(self.query_one("#capture-hint", Static), content, layout=False)
 
     # ---- capture
     @on(Input.Submitted, "#idea-input")

@@ -483,13 +483,8 @@ class ProjectorScreen(RoomScreen):
 
     def _clusters_view(self) -> ComposeResult:
         session = self.session
-        counts = {cluster.id: 0 for cluster in session.clusters}
-        loose = 0
-        for idea in session.ideas:
-            if idea.cluster_id in counts:
-                counts[idea.cluster_id] += 1
-            else:
-                loose += 1
+        counts = session.idea_counts("cluster_id")
+        loose = counts[None]
         yield Static(
             Content(
                 _("Ideas: {ideas} · Groups: {groups}").format(

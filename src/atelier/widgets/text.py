@@ -28,9 +28,10 @@ def cell(text: str) -> Text:
     return Text(text)
 
 
-def show(static: Static, content: Content | str) -> None:
+def show(static: Static, content: Content | str, *, layout: bool = True) -> None:
     """Update a Static only when what it shows changes: each update costs a repaint and a
-    layout of the screen, which adds up on every keystroke with thousands of ideas."""
+    layout of the screen, which adds up on every keystroke with thousands of ideas.
+    ``layout=False`` for a line of fixed size (its CSS says so): a repaint is enough."""
     old = static.content
     same = (
         old.is_same(content)
@@ -38,4 +39,4 @@ def show(static: Static, content: Content | str) -> None:
         else (isinstance(old, str) and isinstance(content, str) and old == content)
     )
     if not same:
-        static.update(content)
+        static.update(content, layout=layout)
