@@ -14,7 +14,9 @@ SEED_TOPICS = {
     "bienveillance": "La bienveillance au travail",
     "conflits": "Prévenir et gérer les conflits au travail – l'accueil des usagers",
     "reconnaissance": "La reconnaissance au travail",
-    "contexte-financier": "Le contexte financier contraint\u00a0: comment faire différemment\u00a0?",
+    "contexte-financier": (
+        "Le contexte financier contraint\u00a0: comment faire différemment\u00a0?"
+    ),
 }
 RULES_FR = [
     "Écouter avec attention",
