@@ -33,3 +33,12 @@ def test_ruff_check() -> None:
 def test_ruff_format() -> None:
     result = ruff("format", "--check")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy() -> None:
+    """The type checker of the test extra passes on the whole package."""
+    mypy = shutil.which("mypy", path=str(Path(sys.executable).parent)) or shutil.which("mypy")
+    if mypy is None:
+        pytest.skip("mypy is not installed (it comes with the test extra)")
+    result = subprocess.run([mypy], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr

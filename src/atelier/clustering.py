@@ -303,9 +303,9 @@ def _pair_similarities(vectors: list[dict[str, float]]) -> list[tuple[int, int, 
             if common_terms:
                 other_vector = vectors[j]
                 for term, weight in common_terms:
-                    other = other_vector.get(term)
-                    if other is not None:
-                        similarity += weight * other
+                    shared = other_vector.get(term)
+                    if shared is not None:
+                        similarity += weight * shared
             if similarity >= _MIN_EDGE:
                 mine.append((-similarity, j))
                 neighbours[j].append((-similarity, i))

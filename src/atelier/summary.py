@@ -423,6 +423,7 @@ def _round(
     grades = tuple(clean(g) for g in vote_round.grades) if mj else ()
     options = tuple(_option(result, ranked, grades, labels, lang) for ranked in result.ranked)
     targets_ideas = bool(vote_round.options) and vote_round.options[0].startswith("idea:")
+    parameters: tuple[tuple[str, str], ...]
     if mj:
         parameters = ((_("Grades, best first"), ", ".join(grades)),)
     else:
@@ -794,7 +795,9 @@ def _result_table(
     if not options:
         return Text(_("No option."), "note")
     if vote_round.method != "mj":
-        rows = tuple((_rank(o, _), o.label, str(o.dots or 0)) for o in options)
+        rows: tuple[tuple[str, ...], ...] = tuple(
+            (_rank(o, _), o.label, str(o.dots or 0)) for o in options
+        )
         return Table((_("Rank"), _("Option"), _("Dots")), rows, (True, False, True))
     headers = (_("Rank"), _("Option"), _("Majority grade"), *vote_round.grades)
     rows = tuple(

@@ -13,6 +13,7 @@ import io
 import zipfile
 from datetime import datetime
 from functools import cache
+from typing import TypeAlias
 
 from lxml import etree
 from odfdo import Document, Style
@@ -82,7 +83,7 @@ def _q(name: str) -> str:
     return f"{{{_NS[prefix]}}}{local}"
 
 
-Node = etree._Element
+Node: TypeAlias = etree._Element
 
 
 def _sub(parent: Node, tag: str, attributes: dict[str, str] | None = None) -> Node:

@@ -221,12 +221,13 @@ class SetupScreen(PhaseScreen):
         if self.atelier.read_only or event.value is Select.NULL:
             return
         if event.select.id == "s-lang" and event.value != self.session.lang:
-            self.atelier.apply(model.update_setup, lang=event.value)
+            self.atelier.apply(model.update_setup, lang=str(event.value))
         field = {"v-method": "method", "v-target": "target", "v-mode": "mode"}.get(
             event.select.id or ""
         )
         if field and getattr(self.session.vote, field) != event.value:
-            self.atelier.apply(model.configure_vote, **{field: event.value})
+            change: dict[str, Any] = {field: str(event.value)}
+            self.atelier.apply(model.configure_vote, **change)
 
     @on(Switch.Changed)
     def anonymous_changed(self, event: Switch.Changed) -> None:
