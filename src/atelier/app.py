@@ -97,12 +97,15 @@ class AtelierApp(Guarded, App[int]):
         return self.handle is not None and self.handle.dirty
 
     # ---- start and stop
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen:  # type: ignore[type-arg]
+        """The sessions list is the bottom of the stack (no extra blank screen under it)."""
         from atelier.screens.home import HomeScreen
 
+        return HomeScreen()
+
+    def on_mount(self) -> None:
         if self._keymap_overrides:
             self.set_keymap(self._keymap_overrides)
-        self.push_screen(HomeScreen())
         self.set_interval(3.0, self.retry_save)
         session_id, read_only = self._initial
         if session_id:
@@ -266,8 +269,17 @@ class AtelierApp(Guarded, App[int]):
         from atelier.screens.home import HomeScreen
 
         self.close_session()
-        while len(self.screen_stack) > 2 or not isinstance(self.screen, HomeScreen):
+        while len(self.screen_stack) > 1 or not isinstance(self.screen, HomeScreen):
             self.pop_screen()
+        self.refresh_bindings()
+
+    SESSION_ACTIONS = frozenset({"recall_rules", "projector", "undo", "redo", "home"})
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Without an open session these keys mean nothing: hidden from the footer."""
+        if action in self.SESSION_ACTIONS and self.handle is None:
+            return False
+        return True
 
     def action_help(self) -> None:
         from atelier.screens.help import HelpScreen

@@ -16,9 +16,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
-import shutil
-import socket
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -220,6 +217,15 @@ def replay_journal(document: dict[str, Any], session_path: Path) -> int:
 # --------------------------------------------------------------------------- lock
 
 
+def _hostname() -> str:
+    """This machine's name, for locks (without importing socket at start-up on POSIX)."""
+    if hasattr(os, "uname"):
+        return os.uname().nodename
+    import socket
+
+    return socket.gethostname()
+
+
 @dataclass(frozen=True)
 class LockOwner:
     pid: int
@@ -246,7 +252,7 @@ class SessionLock:
     def stale(self, owner: LockOwner) -> bool:
         if owner.pid == -1:
             return True
-        return owner.host == socket.gethostname() and not pid_alive(owner.pid)
+        return owner.host == _hostname() and not pid_alive(owner.pid)
 
     def acquire(self) -> None:
         for _attempt in range(3):
@@ -274,7 +280,7 @@ class SessionLock:
                         file=self.path.name, reason=error.strerror or error
                     )
                 ) from None
-            info = {"pid": os.getpid(), "host": socket.gethostname(), "since": clock.now_iso()}
+            info = {"pid": os.getpid(), "host": _hostname(), "since": clock.now_iso()}
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 json.dump(info, handle)
                 handle.flush()
@@ -391,6 +397,8 @@ class OpenSession:
         if self.migrated and not readonly:
             backup = path.with_name(f"{path.stem}.schema{found}.bak")
             if not backup.exists():
+                import shutil  # only for this rare migration
+
                 shutil.copy2(path, backup)
         seq = int(document.get(codec.VERSION_TABLE, {}).get("1", {}).get("journal_seq", 0) or 0)
         self.storage = AtomicStorage(path, document, readonly=readonly, journal_seq=seq)
@@ -638,7 +646,7 @@ class SessionFolder:
     def new_id(self, title: str) -> str:
         slug = slugify(title)
         while True:
-            token = secrets.token_hex(4)
+            token = os.urandom(4).hex()
             session_id = f"{slug}-{token}" if slug else token
             if not self.path_for(session_id).exists():
                 return session_id
