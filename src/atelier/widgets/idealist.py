@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from textual.content import Content
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -25,6 +27,12 @@ def idea_prompt(idea: Idea, author: str = "") -> Content:
 
 class IdeaList(Guarded, OptionList):
     """OptionList of ideas keyed by id; :meth:`sync` applies only what changed."""
+
+    # A Widget's virtual size is a reactive that lays the whole screen out again when it
+    # changes: every idea added or moved re-rendered the whole board. The list's own size
+    # is fixed by its CSS; only what it scrolls over changes, and OptionList updates its
+    # scrollbars itself (``_scroll_update``) — a repaint of the list is enough.
+    virtual_size = Reactive(Size(0, 0), layout=False)
 
     def __init__(self, author_of: Callable[[Idea], str], **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
