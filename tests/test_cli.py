@@ -129,12 +129,12 @@ def test_list(capsys: pytest.CaptureFixture[str], sessions: Path, frozen_clock: 
         opened.apply(model.set_phase, "ideation")
     code, out, err = run(capsys, "--dir", str(sessions), "list")
     assert code == 0 and err == ""
-    assert out == f"{session_id}\t2026-11-25\tIdeation\t1 ideas, 1 participants\tBienveillance\n"
+    assert out == f"{session_id}\t2026-11-25\tIdeation\t1 idea, 1 participant\tBienveillance\n"
 
     with folder.open(session_id):  # held by another atelier
         code, out, _err = run(capsys, "--lang", "fr", "--dir", str(sessions), "list")
     assert out == (
-        f"{session_id}\t25/11/2026\tIdéation\t1 idées, 1 participants\t"
+        f"{session_id}\t25/11/2026\tIdéation\t1 idée, 1 participant\t"
         "Bienveillance (ouverte ailleurs)\n"
     )
 

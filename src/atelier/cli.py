@@ -162,8 +162,10 @@ def cmd_list(args: argparse.Namespace, folder: SessionFolder) -> int:
         lock = _(" (open elsewhere)") if info.locked else ""
         print(
             f"{info.id}\t{i18n.format_date(info.date, lang)}\t{_(PHASE_LABELS[info.phase])}\t"
-            + _("{ideas} ideas, {people} participants").format(
-                ideas=info.ideas, people=info.participants
+            + i18n.plural(lang, info.ideas, _("{count} idea"), _("{count} ideas"))
+            + ", "
+            + i18n.plural(
+                lang, info.participants, _("{count} participant"), _("{count} participants")
             )
             + f"\t{info.title}{lock}"
         )

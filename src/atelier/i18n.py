@@ -90,6 +90,12 @@ def translator(lang: str) -> Callable[[str], str]:
     return lambda msgid: translate(msgid, lang)
 
 
+def plural(lang: str, count: int, one: str, many: str, **values: object) -> str:
+    """Pick the singular or plural form (French treats 0 as singular) and fill it in."""
+    singular = count == 1 or (lang == "fr" and count == 0)
+    return (one if singular else many).format(count=count, **values)
+
+
 def format_date(value: date | str | None, lang: str) -> str:
     """25/11/2026 in French, 2026-11-25 in English; '' for no date."""
     if value is None or value == "":

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from atelier import clock, voting
-from atelier.i18n import format_date, format_duration, format_number, translator
+from atelier.i18n import format_date, format_duration, format_number, plural, translator
 from atelier.model import PHASE_LABELS, PHASES, Ballot, Session, VoteRound
 
 Translate = Callable[[str], str]
@@ -265,12 +265,6 @@ def clean(text: str) -> str:
     must not reach a terminal, XML refuses them), no lone surrogates; line breaks kept."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     return _SURROGATE.sub("\ufffd", _CONTROL.sub("", text))
-
-
-def plural(lang: str, count: int, one: str, many: str, **values: object) -> str:
-    """Pick the singular or plural form (French treats 0 as singular) and fill it in."""
-    singular = count == 1 or (lang == "fr" and count == 0)
-    return (one if singular else many).format(count=count, **values)
 
 
 def shorten(text: str, limit: int) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from atelier.i18n import format_duration, translator
+from atelier.i18n import format_duration, plural, translator
 from atelier.model import Session
 from atelier.summary import (
     Block,
@@ -23,7 +23,6 @@ from atelier.summary import (
     build_summary,
     clean,
     labelled,
-    plural,
 )
 
 TOP_RANKS = 3  # "top results": every option ranked 1 to 3 (ties included)

@@ -29,9 +29,9 @@ from textual.widgets import Digits, Static
 
 from atelier import clock, i18n, model
 from atelier.errors import AtelierError
-from atelier.i18n import N_, _
+from atelier.i18n import N_, _, plural
 from atelier.model import PhaseTime, Session, VoteRound
-from atelier.summary import plural, round_results
+from atelier.summary import round_results
 from atelier.widgets import bigtext
 from atelier.widgets.bigtext import BigText, centre
 from atelier.widgets.charts import bar_cells, fitted, merit_bar, merit_legend, one_line
