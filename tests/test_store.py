@@ -64,6 +64,7 @@ from atelier.store import (
     OpenSession,
     SaveFailed,
     SessionFolder,
+    SessionLock,
     SessionLocked,
     TooNew,
     journal_path,
@@ -111,7 +112,7 @@ def test_create_apply_reopen(folder: SessionFolder, frozen_clock: Any) -> None:
         assert new is opened.session and not opened.dirty
         assert on_disk(path) == doc(opened)  # acknowledged means on disk
         assert [s.label for s in opened.undo_steps()] == ["add an idea"]
-    assert not opened.lock.path.exists()
+    assert not opened.lock.held and not opened.lock.info_path.exists()
     loaded = folder.load(session_id)
     assert loaded.question == "Comment ?" and [i.text for i in loaded.ideas] == ["Dire bonjour"]
     raw = json.loads(path.read_text(encoding="utf-8"))
@@ -212,7 +213,7 @@ def test_unusable_file_is_set_aside_byte_identical(
     with pytest.raises(DamagedFile) as info:
         OpenSession(bad)
     assert info.value.message == reason.format(file="broken-1.json")
-    assert not bad.with_suffix(".lock").exists()  # the failed open released its lock
+    assert not SessionLock(bad).busy()  # the failed open released its lock
     assert bad.read_bytes() == content  # opening never touches it
 
     scan = folder.scan()
@@ -281,7 +282,7 @@ def test_too_new_file_is_left_untouched(folder: SessionFolder) -> None:
     assert [s.id for s in scan.sessions] == [good]
     assert path.read_bytes() == before and path.stat().st_mtime_ns == mtime
     assert not (folder.root / "damaged").exists()
-    assert not path.with_suffix(".lock").exists()
+    assert not SessionLock(path).busy()
 
 
 def test_missing_schema_version_is_reported(folder: SessionFolder) -> None:
@@ -362,45 +363,105 @@ def test_held_lock_refuses_a_second_owner(folder: SessionFolder, frozen_clock: A
             with pytest.raises(AtelierError) as refused:
                 attempt()
             assert refused.value.message == READ_ONLY
-        viewer.close()  # a viewer never removes the owner's lock
-        assert owner.lock.path.exists()
+        viewer.close()  # a viewer never touches the owner's lock
+        assert owner.lock.held and SessionLock(owner.path).busy()
         owner.apply(add_idea, "two")
     finally:
         owner.close()
-    assert not owner.lock.path.exists()
+    assert not SessionLock(owner.path).busy() and not owner.lock.info_path.exists()
     with folder.open(session_id) as again:
         assert [i.text for i in again.session.ideas] == ["one", "two"]
 
 
-def test_dead_lock_is_taken_over(folder: SessionFolder, dead_pid: int) -> None:
+HOLD = """
+import sys
+from pathlib import Path
+from atelier.store import SessionLock
+lock = SessionLock(Path(sys.argv[1]))
+lock.acquire()
+print("held", flush=True)
+sys.stdin.read()
+"""
+
+
+def hold_in_child(path: Path) -> subprocess.Popen[str]:
+    """Another process that holds the session's OS lock until its stdin closes."""
+    child = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None and child.stdout.readline() == "held\n"
+    return child
+
+
+def test_lock_dies_with_its_process(folder: SessionFolder) -> None:
+    """No liveness to guess: kill -9 the holder and the OS has already freed the lock."""
     session_id = with_ideas(folder, "one")
-    lock = folder.path_for(session_id).with_suffix(".lock")
-    info = {"pid": dead_pid, "host": socket.gethostname(), "since": "2026-11-25T09:00:00+01:00"}
-    lock.write_text(json.dumps(info), encoding="utf-8")
+    path = folder.path_for(session_id)
+    child = hold_in_child(path)
+    try:
+        assert folder.scan().sessions[0].locked
+        with pytest.raises(SessionLocked, match=f"process {child.pid} on"):
+            folder.open(session_id)
+        with pytest.raises(SessionLocked, match="close it first"):
+            folder.trash(session_id)
+    finally:
+        child.kill()
+        child.wait()
+    assert SessionLock(path).owner().pid == child.pid  # type: ignore[union-attr]  # stale note
     assert not folder.scan().sessions[0].locked
     with folder.open(session_id) as opened:
-        assert json.loads(lock.read_text(encoding="utf-8"))["pid"] == os.getpid()
+        assert opened.lock.owner().pid == os.getpid()  # type: ignore[union-attr]
         opened.apply(add_idea, "two")
-    assert not lock.exists()
+    assert [i.text for i in folder.load(session_id).ideas] == ["one", "two"]
 
 
-@pytest.mark.parametrize("content", ["", "{", '{"pid": "x"}'], ids=["empty", "half", "bad-pid"])
-def test_half_written_lock_is_taken_over(folder: SessionFolder, content: str) -> None:
+def test_a_live_unrelated_pid_in_the_note_is_no_lock(
+    folder: SessionFolder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A note naming a live process (a pid reused after a reboot) holds nothing."""
     session_id = with_ideas(folder, "one")
-    folder.path_for(session_id).with_suffix(".lock").write_text(content, encoding="utf-8")
+    path = folder.path_for(session_id)
+    note = {"pid": os.getppid(), "host": socket.gethostname(), "since": "2026-11-25T09:00"}
+    path.with_suffix(".owner").write_text(json.dumps(note), encoding="utf-8")
+    path.with_suffix(".lock").write_text("", encoding="utf-8")  # empty, as a starting atelier
+    assert not folder.scan().sessions[0].locked
     with folder.open(session_id) as opened:
         assert opened.lock.held
 
 
-def test_lock_from_another_host_is_respected(folder: SessionFolder, dead_pid: int) -> None:
-    """We cannot know whether a process on another machine is alive: keep its lock."""
+@pytest.mark.parametrize("content", ["", "{", '{"pid": "x"}'], ids=["empty", "half", "bad-pid"])
+def test_old_or_odd_lock_files_are_harmless(folder: SessionFolder, content: str) -> None:
     session_id = with_ideas(folder, "one")
-    lock = folder.path_for(session_id).with_suffix(".lock")
-    info = {"pid": dead_pid, "host": "other-laptop", "since": "2026-11-25T09:05:00+01:00"}
-    lock.write_text(json.dumps(info), encoding="utf-8")
-    with pytest.raises(SessionLocked, match="on other-laptop, since 09:05"):
-        folder.open(session_id)
-    assert json.loads(lock.read_text(encoding="utf-8"))["host"] == "other-laptop"
+    folder.path_for(session_id).with_suffix(".lock").write_text(content, encoding="utf-8")
+    folder.path_for(session_id).with_suffix(".owner").write_text(content, encoding="utf-8")
+    with folder.open(session_id) as opened:
+        assert opened.lock.held
+
+
+def test_lock_held_from_another_host_is_explained(folder: SessionFolder, frozen_clock: Any) -> None:
+    """A shared folder: the note names another computer; say where and what to do."""
+    session_id = with_ideas(folder, "one")
+    path = folder.path_for(session_id)
+    child = hold_in_child(path)
+    try:
+        note = {"pid": 4242, "host": "other-laptop", "since": "2026-11-25T09:05:00+01:00"}
+        path.with_suffix(".owner").write_text(json.dumps(note), encoding="utf-8")
+        with pytest.raises(SessionLocked) as info:
+            folder.open(session_id)
+        assert info.value.message.startswith(
+            "This session is open in atelier on another computer (other-laptop, since 09:05). "
+            "Close it there to change it here; meanwhile it can be viewed read-only."
+        )
+        with folder.open(session_id, readonly=True) as viewer:
+            assert [i.text for i in viewer.session.ideas] == ["one"]
+    finally:
+        child.stdin.close()  # type: ignore[union-attr]
+        child.wait()
+    with folder.open(session_id) as opened:  # closed there: the lock is free, take it
+        assert opened.lock.held
 
 
 # --------------------------------------------------------------------------- migrations
@@ -783,7 +844,11 @@ def test_disk_full_keeps_the_change_and_retries(
         assert [i.text for i in opened.session.ideas] == ["one", "two"]
         assert opened.dirty and opened.storage.dirty
         assert on_disk(path) == saved
-        assert sorted(p.name for p in folder.root.iterdir()) == [path.name, f"{session_id}.lock"]
+        assert sorted(p.name for p in folder.root.iterdir()) == [
+            path.name,
+            f"{session_id}.lock",
+            f"{session_id}.owner",
+        ]
         with pytest.raises(SaveFailed):
             opened.retry_save()
         with pytest.raises(SaveFailed):  # further edits are kept too

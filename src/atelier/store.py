@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -28,7 +29,15 @@ from tinydb.storages import Storage
 from tinydb.table import Document
 
 from atelier import clock, codec, model
-from atelier.atomicio import append_line, atomic_write, fsync_dir, pid_alive, pid_of_temp
+from atelier.atomicio import (
+    TornAppend,
+    append_line,
+    atomic_write,
+    fsync_dir,
+    is_read_only,
+    pid_alive,
+    pid_of_temp,
+)
 from atelier.errors import AtelierError
 from atelier.i18n import N_, _
 from atelier.model import Session
@@ -70,8 +79,11 @@ class AtomicStorage(Storage):
     contains, so a crash between the two steps replays nothing twice; a line cut short by
     a crash was never acknowledged and is ignored.
 
-    Inside :meth:`batch` TinyDB's many small writes are collected into one save; a failed
-    save leaves the document dirty, and :meth:`flush` then rewrites it whole.
+    Inside :meth:`batch` TinyDB's many small writes are collected into one save. A failed
+    save (full disk, I/O error) leaves the document dirty and keeps the mutations not yet
+    on disk: the next save appends them all as one line, after the journal was cut back to
+    its last whole line (:func:`append_line`), or rewrites the whole file when the journal
+    cannot be trusted any more.
     """
 
     def __init__(
@@ -126,10 +138,14 @@ class AtomicStorage(Storage):
     def flush(self) -> None:
         """Write the whole document atomically, then drop the journal it now contains."""
         self._check_writable()
+        # a new number: any line left in the journal (even one a failed append could not
+        # cut back) is older than the document and is never replayed over it
+        seq = self.seq + 1
         meta = self._data.setdefault(codec.VERSION_TABLE, {}).setdefault("1", {})
-        meta["journal_seq"] = self.seq
+        meta["journal_seq"] = seq
         try:
             atomic_write(self.path, _dump(self._data).encode())
+            self.seq = seq
             if self.journal.exists():
                 self.journal.unlink()
                 fsync_dir(self.path.parent)
@@ -144,14 +160,21 @@ class AtomicStorage(Storage):
         line = _dump({"seq": self.seq + 1, "do": self._pending}).encode() + b"\n"
         try:
             append_line(self.journal, line)
-        except OSError as error:
+        except TornAppend as error:
             # a line may be half written: never append after it, rewrite everything instead
             self._journal_usable = False
+            self._failed(error)
+        except OSError as error:  # cut back to its last whole line: the next save appends
             self._failed(error)
         self.seq += 1
         self._lines += 1
         self._pending.clear()
         self.dirty = False
+
+    def distrust_journal(self) -> None:
+        """The journal may end with a line cut short by a crash: the next save rewrites the
+        whole file rather than appending after it."""
+        self._journal_usable = False
 
     def _check_writable(self) -> None:
         if self.readonly:
@@ -234,70 +257,128 @@ class LockOwner:
 
 
 class SessionLock:
-    """``<session>.lock`` created exclusively; a lock left by a dead process is taken over."""
+    """One writer per session, guaranteed by the operating system.
+
+    ``<session>.lock`` is held with an OS lock (flock on POSIX, msvcrt on Windows, through
+    ``filelock``) for as long as the session is open: the lock dies with its process, so
+    there is no liveness to guess and nothing to take over. The lock file itself stays in
+    place (waiters must share one inode). ``<session>.owner`` names the holder (pid, host,
+    since) for messages; it is read without the lock."""
 
     def __init__(self, session_path: Path) -> None:
+        from filelock import FileLock  # only when a session is opened, listed or trashed
+
         self.path = session_path.with_suffix(".lock")
-        self.held = False
+        self.info_path = session_path.with_suffix(".owner")
+        self._lock = FileLock(
+            self.path,
+            timeout=0,
+            thread_local=False,  # opened and closed from different threads in the app
+            fallback_to_soft=False,  # never a marker file whose owner must be guessed
+            preserve_lock_file=True,
+        )
+
+    @property
+    def held(self) -> bool:
+        return self._lock.is_locked
 
     def owner(self) -> LockOwner | None:
+        """Who holds (or last held) the lock, as it wrote it; None when unknown."""
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            data = json.loads(self.info_path.read_text(encoding="utf-8"))
             return LockOwner(int(data["pid"]), str(data["host"]), str(data.get("since", "")))
-        except FileNotFoundError:
-            return None
         except (OSError, ValueError, KeyError, TypeError):
-            return LockOwner(-1, "", "")  # half-written lock: its writer died mid-way
+            return None
 
-    def stale(self, owner: LockOwner) -> bool:
-        if owner.pid == -1:
-            return True
-        return owner.host == _hostname() and not pid_alive(owner.pid)
+    def try_acquire(self) -> bool:
+        """Take the lock if it is free, without waiting; OSError when it cannot be tried."""
+        from filelock import Timeout
+
+        try:
+            self._lock.acquire(timeout=0)
+        except Timeout:
+            return False
+        return True
 
     def acquire(self) -> None:
-        for _attempt in range(3):
-            try:
-                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-            except FileExistsError:
-                owner = self.owner()
-                if owner is None:
-                    continue
-                if not self.stale(owner):
-                    raise SessionLocked(
-                        _(
-                            "This session is already open in another atelier (process {pid} on "
-                            "{host}, since {since}). It can be viewed read-only."
-                        ).format(pid=owner.pid, host=owner.host, since=owner.since[11:16])
-                    ) from None
-                try:
-                    self.path.unlink()
-                except FileNotFoundError:
-                    pass
-                continue
-            except OSError as error:
-                raise AtelierError(
-                    _("Cannot create the lock file {file}: {reason}.").format(
-                        file=self.path.name, reason=error.strerror or error
-                    )
-                ) from None
-            info = {"pid": os.getpid(), "host": _hostname(), "since": clock.now_iso()}
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(info, handle)
-                handle.flush()
-                os.fsync(handle.fileno())
-            self.held = True
-            return
-        raise SessionLocked(_("This session is being opened by another atelier; try again."))
+        try:
+            taken = self.try_acquire()
+        except OSError as error:
+            raise _cannot_write(self.path.parent, error) from None
+        if not taken:
+            raise SessionLocked(self._busy_message())
+        info = {"pid": os.getpid(), "host": _hostname(), "since": clock.now_iso()}
+        try:  # only for messages: a full disk must not keep the owner from working
+            atomic_write(self.info_path, json.dumps(info).encode(), durable=False)
+        except OSError:
+            pass
+
+    def busy(self) -> bool:
+        """Whether another process (or another handle here) holds the lock right now."""
+        if self.held:
+            return False
+        if not self.path.exists():
+            return False  # never created: nobody ever locked it (listing creates nothing)
+        try:
+            if not self.try_acquire():
+                return True
+        except OSError:
+            return False  # cannot even try (read-only folder): nobody can write there
+        self._lock.release()
+        return False
+
+    def _busy_message(self) -> str:
+        owner = self.owner()
+        if owner is not None and owner.host != _hostname():
+            return _(
+                "This session is open in atelier on another computer ({host}, since {since}). "
+                "Close it there to change it here; meanwhile it can be viewed read-only. If "
+                "that computer stopped without closing atelier, the shared folder frees the "
+                "session once it notices; ask whoever runs the share if it lasts."
+            ).format(host=owner.host, since=owner.since[11:16])
+        if owner is not None:
+            return _(
+                "This session is already open in another atelier (process {pid} on "
+                "{host}, since {since}). It can be viewed read-only."
+            ).format(pid=owner.pid, host=owner.host, since=owner.since[11:16])
+        return _("This session is already open in another atelier. It can be viewed read-only.")
 
     def release(self) -> None:
         if self.held:
-            owner = self.owner()
-            if owner is not None and owner.pid == os.getpid():
-                try:
-                    self.path.unlink()
-                except OSError:
-                    pass
-            self.held = False
+            try:  # before unlocking: the next owner's note is never removed
+                self.info_path.unlink()
+            except OSError:
+                pass
+            self._lock.release()
+
+
+class SessionReadOnly(SessionLocked):
+    """The folder or the file cannot be written: the session can still be viewed."""
+
+
+def _cannot_write(where: Path, error: OSError) -> SessionLocked:
+    """A clear reason, and the read-only offer, for a session that cannot be written."""
+    if error.errno in (errno.ENOSYS, errno.ENOLCK, errno.EOPNOTSUPP):
+        return SessionReadOnly(
+            _(
+                "The folder {folder} cannot lock files (some network shares cannot), so "
+                "atelier cannot make sure it is the only one writing there. Copy the session "
+                "to a local folder to change it; here it can be viewed read-only."
+            ).format(folder=where)
+        )
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return SessionReadOnly(
+            _(
+                "The folder {folder} is read-only: atelier cannot save changes there. Make it "
+                "writable, or copy the session to a folder you can write to, to change it; "
+                "here it can be viewed read-only."
+            ).format(folder=where)
+        )
+    return SessionReadOnly(
+        _("Cannot lock the session in {folder}: {reason}. It can be viewed read-only.").format(
+            folder=where, reason=error.strerror or error
+        )
+    )
 
 
 # --------------------------------------------------------------------------- diffs
@@ -383,6 +464,7 @@ class OpenSession:
         self.readonly = readonly
         self.lock = SessionLock(path)
         if not readonly:
+            _check_writable(path)
             self.lock.acquire()
         try:
             document = read_document(path)
@@ -407,8 +489,8 @@ class OpenSession:
         if not readonly and (self.migrated or self.storage.journal.exists()):
             try:  # start from one self-contained file (and drop a line a crash cut short)
                 self.storage.flush()
-            except SaveFailed:
-                pass  # the journal still holds everything; the next save retries
+            except SaveFailed:  # the journal still holds everything; the next save retries
+                self.storage.distrust_journal()
 
     # ---- reading
     @property
@@ -451,9 +533,10 @@ class OpenSession:
                     self._drop(REDO_TABLE)
 
     def retry_save(self) -> None:
-        """Write the in-memory document again after a failed save (disk full, read-only…)."""
+        """Save what a failed save left in memory (disk full, I/O error…): one journal line
+        with every change not yet on disk — the smallest write — or the whole file."""
         if self.storage.dirty:
-            self.storage.flush()
+            self.storage.save()
 
     def undo(self) -> str | None:
         """Undo the last edit; returns its label, or None when there is nothing to undo."""
@@ -521,7 +604,7 @@ class OpenSession:
 
     def close(self) -> None:
         """Leave one self-contained file behind (the journal folded in), then unlock."""
-        if not self.readonly and self.lock.held and self.storage.journal.exists():
+        if not self.readonly and self.lock.held and (self.dirty or self.storage.journal.exists()):
             try:
                 self.storage.flush()
             except SaveFailed:
@@ -533,6 +616,21 @@ class OpenSession:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _check_writable(path: Path) -> None:
+    """Refuse to own a session that cannot be written, with the reason and the read-only
+    offer, before anything is written: a read-only file is never replaced behind its back
+    (``os.replace`` over it succeeds on POSIX), and a read-only folder is said as such."""
+    if is_read_only(path):
+        raise SessionReadOnly(
+            _(
+                "The session file {file} is read-only: atelier will not replace it. Make it "
+                "writable to change the session; here it can be viewed read-only."
+            ).format(file=path.name)
+        )
+    if path.parent.exists() and not os.access(path.parent, os.W_OK):
+        raise _cannot_write(path.parent, PermissionError(errno.EACCES, "read-only"))
 
 
 def read_document(path: Path) -> dict[str, Any]:
@@ -725,12 +823,15 @@ class SessionFolder:
         path = self.path_for(session.id)
         if path.exists():
             raise AtelierError(_("A session {id} already exists.").format(id=session.id))
-        atomic_write(
-            path,
-            json.dumps(
-                codec.to_document(session), ensure_ascii=False, separators=(",", ":")
-            ).encode(),
-        )
+        data = json.dumps(codec.to_document(session), ensure_ascii=False, separators=(",", ":"))
+        try:
+            atomic_write(path, data.encode())
+        except OSError as error:
+            raise AtelierError(
+                _("Cannot write in the sessions folder {folder}: {reason}.").format(
+                    folder=self.root, reason=error.strerror or error
+                )
+            ) from None
         return session.id
 
     def create(self, title: str, **options: Any) -> str:
@@ -761,23 +862,36 @@ class SessionFolder:
         """Move a session file into ``trash/``: deleting in atelier never destroys a file."""
         path = self.path_for(session_id)
         lock = SessionLock(path)
-        owner = lock.owner()
-        if owner is not None and not lock.stale(owner):
-            raise SessionLocked(_("This session is open in another atelier; close it first."))
-        folder = self.root / self.TRASH
-        folder.mkdir(exist_ok=True)
-        target = _free_name(folder / path.name)
         try:
+            taken = lock.try_acquire()  # held while the file moves: nobody opens it meanwhile
+        except OSError as error:
+            raise _cannot_write(self.root, error) from None
+        if not taken:
+            raise SessionLocked(_("This session is open in another atelier; close it first."))
+        try:
+            folder = self.root / self.TRASH
+            folder.mkdir(exist_ok=True)
+            target = _free_name(folder / path.name)
             os.replace(path, target)
+            _move_journal(path, target)
+            fsync_dir(folder)
+            fsync_dir(self.root)
         except FileNotFoundError:
             raise AtelierError(
                 _("No session « {id} » in {folder}.").format(id=session_id, folder=self.root)
             ) from None
-        _move_journal(path, target)
-        fsync_dir(folder)
-        fsync_dir(self.root)
-        if lock.path.exists():
-            lock.path.unlink(missing_ok=True)
+        except OSError as error:
+            raise AtelierError(
+                _("Cannot move {file} to the trash: {reason}.").format(
+                    file=path.name, reason=error.strerror or error
+                )
+            ) from None
+        finally:
+            try:  # the session is gone: so is its lock (removed while still held)
+                lock.path.unlink()
+            except OSError:
+                pass
+            lock.release()
         return target
 
 
@@ -799,8 +913,6 @@ def _info(path: Path, document: dict[str, Any]) -> SessionInfo:
             if anonymous
             else len(document.get("participants") or {})
         )
-        lock = SessionLock(path)
-        owner = lock.owner()
         return SessionInfo(
             id=path.stem,
             title=str(meta["title"]),
@@ -809,7 +921,7 @@ def _info(path: Path, document: dict[str, Any]) -> SessionInfo:
             ideas=len(document.get("ideas") or {}),
             participants=people,
             path=path,
-            locked=owner is not None and not lock.stale(owner),
+            locked=SessionLock(path).busy(),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise AtelierError(
