@@ -5,15 +5,18 @@ A handful of trials here; bench/durability.py runs more than a thousand."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import random
 from pathlib import Path
+from typing import Any
 
 import durability_child as harness
 import pytest
 
 from atelier import codec, model, store
+from atelier.errors import AtelierError
 from atelier.store import SessionFolder
 
 
@@ -120,3 +123,282 @@ def test_kill_at_random_moments(folder: SessionFolder) -> None:
     with folder.open(session_id) as opened:
         assert len(opened.session.ideas) >= sum(a["kind"] == "idea" for a in acked)
     assert acked, "the children should have acknowledged some operations"
+
+
+# --------------------------------------------------------------------------- faults
+
+
+class FaultyOS:
+    """Stands in for ``os.write`` / ``os.fsync`` / ``os.replace`` during a test.
+
+    From the ``at``-th call of ``target`` on, ``span`` calls fail with ``kind``: "short"
+    (half the bytes written, no error), "enospc", "eio", or "short-enospc" (half the
+    bytes, then ENOSPC: what a disk filling up mid-line does). Real fsyncs are skipped —
+    a simulated crash here is the death of the process, whose page cache survives."""
+
+    def __init__(self, target: str, kind: str, at: int, span: int) -> None:
+        self.target, self.kind, self.at, self.span = target, kind, at, span
+        self.calls = 0
+        self.faults = 0
+        self.real_write, self.real_replace = os.write, os.replace
+
+    def _faulty(self, name: str) -> bool:
+        if name != self.target:
+            return False
+        self.calls += 1
+        return self.at <= self.calls < self.at + self.span
+
+    def _error(self, number: int) -> OSError:
+        self.faults += 1
+        return OSError(number, os.strerror(number))
+
+    def write(self, fd: int, data: bytes) -> int:
+        if not self._faulty("write"):
+            return self.real_write(fd, data)
+        if self.kind == "short":
+            self.faults += 1
+            return self.real_write(fd, bytes(data[: max(1, len(data) // 2)]))
+        if self.kind == "short-enospc" and len(data) > 1:
+            self.calls -= 1  # the next call fails (the disk is now full)
+            self.faults += 1
+            return self.real_write(fd, bytes(data[: len(data) // 2]))
+        raise self._error(errno.EIO if self.kind == "eio" else errno.ENOSPC)
+
+    def fsync(self, fd: int) -> None:
+        if self._faulty("fsync"):
+            raise self._error(errno.EIO if self.kind == "eio" else errno.ENOSPC)
+
+    def replace(self, source: Any, target: Any) -> None:
+        if self._faulty("replace"):
+            raise self._error(errno.EIO if self.kind == "eio" else errno.ENOSPC)
+        self.real_replace(source, target)
+
+
+def check_disk(path: Path, acknowledged: set[str]) -> None:
+    """What a crash right now would leave: the file parses, the journal holds only whole
+    lines, and every acknowledged idea is there."""
+    journal = store.journal_path(path)
+    if journal.exists():
+        *lines, last = journal.read_bytes().split(b"\n")
+        assert last == b"", "the journal must end with a whole line"
+        for line in lines:
+            json.loads(line)
+    session = codec.from_document(store.read_document(path), path.stem)
+    missing = acknowledged - {i.text for i in session.ideas}
+    assert not missing, f"acknowledged but lost: {sorted(missing)}"
+
+
+FAULTS = [
+    ("write", "short"),
+    ("write", "short-enospc"),
+    ("write", "enospc"),
+    ("write", "eio"),
+    ("fsync", "enospc"),
+    ("fsync", "eio"),
+    ("replace", "enospc"),
+    ("replace", "eio"),
+]
+
+
+@pytest.mark.parametrize(("target", "kind"), FAULTS, ids=["-".join(f) for f in FAULTS])
+def test_faults_at_every_write_fsync_and_rename(
+    folder: SessionFolder, monkeypatch: pytest.MonkeyPatch, target: str, kind: str
+) -> None:
+    """Each fault at each call of the first saves, once or until space comes back: what was
+    acknowledged survives a crash at every point, the failed change is marked unsaved and
+    saved on a retry once the disk works again."""
+    monkeypatch.setattr(store, "COMPACT_EVERY", 3)  # journal lines and whole-file writes
+    rounds = faults = 0
+    for at in range(1, 13):
+        for span in (1, 4):
+            session_id = folder.create(f"{target} {kind} {at} {span}", lang="en")
+            path = folder.path_for(session_id)
+            opened = folder.open(session_id)
+            fake = FaultyOS(target, kind, at, span)
+            acknowledged: set[str] = set()
+            with monkeypatch.context() as patch:
+                for name in ("write", "fsync", "replace"):
+                    patch.setattr(os, name, getattr(fake, name))
+                for number in range(8):
+                    try:
+                        opened.apply(model.add_idea, f"idea {number}")
+                    except store.SaveFailed:
+                        assert opened.dirty  # shown as NOT SAVED
+                    else:
+                        assert not opened.dirty
+                        acknowledged = {i.text for i in opened.session.ideas}
+                    check_disk(path, acknowledged)
+                    if opened.dirty:  # the app's 3-second retry
+                        try:
+                            opened.retry_save()
+                            acknowledged = {i.text for i in opened.session.ideas}
+                        except store.SaveFailed:
+                            pass
+                        check_disk(path, acknowledged)
+            faults += fake.faults
+            rounds += 1
+            opened.retry_save()  # space is back: everything is saved
+            assert not opened.dirty
+            acknowledged = {i.text for i in opened.session.ideas}
+            assert len(acknowledged) == 8
+            check_disk(path, acknowledged)
+            opened.lock.release()  # crash: no fold, the OS frees the lock
+            with folder.open(session_id) as again:
+                assert {i.text for i in again.session.ideas} == acknowledged
+                again.apply(model.add_idea, "after the crash")
+            check_disk(path, acknowledged | {"after the crash"})
+    assert rounds == 24 and faults > 0
+    assert temp_files(folder) == []
+
+
+def test_short_writes_alone_lose_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A write that takes one byte at a time is still a whole write."""
+    real_write = os.write
+    monkeypatch.setattr(os, "write", lambda fd, data: real_write(fd, bytes(data[:1])))
+    from atelier import atomicio
+
+    target = tmp_path / "f.json"
+    atomicio.atomic_write(target, b"0123456789" * 50)
+    atomicio.append_line(tmp_path / "j", b"line one\n")
+    atomicio.append_line(tmp_path / "j", b"line two\n")
+    atomicio.write_new(tmp_path / "new.md", b"export")
+    assert target.read_bytes() == b"0123456789" * 50
+    assert (tmp_path / "j").read_bytes() == b"line one\nline two\n"
+    assert (tmp_path / "new.md").read_bytes() == b"export"
+
+
+def test_failed_append_cuts_the_journal_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bug of issue 11: half a line written, then a full disk. Today's fix: the half
+    line is removed before anything else is written, so the next line is not lost."""
+    from atelier import atomicio
+
+    journal = tmp_path / "s.journal"
+    atomicio.append_line(journal, b'{"seq":1}\n')
+    real_write = os.write
+    calls = 0
+
+    def half_then_full(fd: int, data: bytes) -> int:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            return real_write(fd, bytes(data[:5]))
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "write", half_then_full)
+    with pytest.raises(OSError) as info:
+        atomicio.append_line(journal, b'{"seq":2,"do":[]}\n')
+    assert info.value.errno == errno.ENOSPC and not isinstance(info.value, atomicio.TornAppend)
+    assert journal.read_bytes() == b'{"seq":1}\n'
+    monkeypatch.undo()
+    atomicio.append_line(journal, b'{"seq":2,"do":[]}\n')
+    assert journal.read_bytes() == b'{"seq":1}\n{"seq":2,"do":[]}\n'
+
+
+def test_read_only_session_file_is_never_replaced(folder: SessionFolder) -> None:
+    """os.replace over a chmod 444 file succeeds on POSIX (and root ignores the mode):
+    atelier checks the mode bits itself, refuses to own it and offers read-only."""
+    session_id = folder.create("Read-only", lang="en")
+    path = folder.path_for(session_id)
+    before = path.read_bytes()
+    path.chmod(0o444)
+    try:
+        with pytest.raises(store.SessionReadOnly) as info:
+            folder.open(session_id)
+        assert info.value.message == (
+            f"The session file {path.name} is read-only: atelier will not replace it. Make it "
+            "writable to change the session; here it can be viewed read-only."
+        )
+        assert isinstance(info.value, store.SessionLocked)  # the app offers read-only
+        with folder.open(session_id, readonly=True) as viewer:
+            assert viewer.session.title == "Read-only"
+        with pytest.raises(PermissionError):  # and no write path replaces it either
+            store.atomic_write(path, b"{}")
+        assert path.read_bytes() == before
+    finally:
+        path.chmod(0o644)
+
+
+def test_read_only_folder_is_explained(
+    folder: SessionFolder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Running as root, chmod 555 does not stop writes: the folder's answer to os.access
+    (EROFS or EACCES in real life) is injected, and so is the lock file's PermissionError."""
+    session_id = folder.create("Read-only folder", lang="en")
+    real_access = os.access
+    monkeypatch.setattr(
+        os, "access", lambda p, mode: False if Path(p) == folder.root else real_access(p, mode)
+    )
+    with pytest.raises(store.SessionReadOnly) as info:
+        folder.open(session_id)
+    assert info.value.message.startswith(f"The folder {folder.root} is read-only:")
+    monkeypatch.undo()
+
+    real_open = os.open
+
+    def refuse_lock(file: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        if str(file).endswith(".lock"):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(file))
+        return real_open(file, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse_lock)
+    with pytest.raises(store.SessionReadOnly, match="is read-only: atelier cannot save"):
+        folder.open(session_id)
+    with pytest.raises(store.SessionReadOnly, match="is read-only"):
+        folder.trash(session_id)
+    assert not folder.scan().sessions[0].locked
+    monkeypatch.setattr(os, "open", real_open)
+
+    def read_only_fs(*_args: Any, **_kwargs: Any) -> None:
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS))
+
+    monkeypatch.setattr(store, "atomic_write", read_only_fs)
+    with pytest.raises(AtelierError, match="Cannot write in the sessions folder"):
+        folder.create("New", lang="en")
+
+
+async def test_app_marks_not_saved_from_the_first_failed_change(
+    folder: SessionFolder, frozen_clock: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The disk fills in the middle of an idea's journal line: « NON ENREGISTRÉ » from that
+    idea on, never « Enregistrée », one message, kept until the retry saves everything."""
+    from textual.widgets import Static
+
+    from atelier.app import create_app
+
+    from uikit import make_session, reload, screen_text, type_text
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    session_id = make_session(folder)
+    app = create_app(folder.root, "fr", open_session=session_id)
+    fake = FaultyOS("write", "short-enospc", at=1, span=1000)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.goto_phase("ideation")
+        await pilot.pause()
+        await type_text(pilot, "Avant")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Enregistrée\u00a0: #1." in screen_text(pilot)
+        monkeypatch.setattr(os, "write", fake.write)
+        await type_text(pilot, "Pendant")
+        await pilot.press("enter", *"Encore", "enter")
+        await pilot.pause()
+        text = screen_text(pilot)
+        assert "NON ENREGISTRÉ, nouvel essai…" in text  # the marker beside the phase bar
+        assert "NON ENREGISTRÉE\u00a0: #3." in text and "Enregistrée" not in text
+        assert len([n for n in app._notifications if "Impossible" in n.message]) == 1
+        assert [i.text for i in reload(folder, session_id).ideas] == ["Avant"]
+        app.retry_save()  # what the 3-second timer does: still full
+        await pilot.pause()
+        assert app.unsaved and "NON ENREGISTRÉ" in screen_text(pilot)
+        monkeypatch.setattr(os, "write", fake.real_write)  # space is back
+        app.retry_save()
+        await pilot.pause()
+        status = app.screen.query_one("#save-status", Static).render()
+        assert not app.unsaved and "NON ENREGISTRÉ" not in str(status)
+        assert any(n.message == "Enregistré." for n in app._notifications)
+        assert [i.text for i in reload(folder, session_id).ideas] == ["Avant", "Pendant", "Encore"]
+        assert app.unexpected_errors == []
+    assert fake.faults >= 2

@@ -154,10 +154,13 @@ class AtelierApp(Guarded, App[int]):
         Returns True when the session changed (saved, or kept in memory marked unsaved)."""
         if self.handle is None:
             return False
+        was_saved = not self.handle.dirty
         try:
             self.handle.apply(operation, *args, **kwargs)
         except SaveFailed as error:
-            self.notify(error.message, severity="error", timeout=10)
+            # the screen's « NOT SAVED » marker stays until a retry succeeds; say why once
+            if was_saved:
+                self.notify(error.message, severity="error", timeout=10)
         except AtelierError as error:
             self.notify(error.message, severity="warning", timeout=6)
             return False
@@ -346,9 +349,11 @@ class AtelierApp(Guarded, App[int]):
         self.unexpected_errors.append(error)
         log = _log_error(error)
         self.notify(
-            _("Unexpected error ({kind}). Nothing is lost: everything is saved.").format(
-                kind=type(error).__name__
-            )
+            (
+                _("Unexpected error ({kind}). The last changes are not saved yet: retrying.")
+                if self.unsaved
+                else _("Unexpected error ({kind}). Nothing is lost: everything is saved.")
+            ).format(kind=type(error).__name__)
             + (" " + _("Details: {file}").format(file=log) if log else ""),
             severity="error",
             timeout=10,

@@ -202,7 +202,8 @@ class IdeationScreen(PhaseScreen):
         existing = {i.id for i in self.session.ideas}
         others = [key for key, _score in matches if key != idea.id and key in existing]
         if not others:
-            self._hint(Content(_("Saved: #{id}.").format(id=idea.id)))
+            saved = _("Saved: #{id}.") if not self.atelier.unsaved else _("NOT SAVED: #{id}.")
+            self._hint(Content(saved.format(id=idea.id)))
             return
         older = self.session.idea(others[0])
         self.similar_to = (idea.id, older.id)
