@@ -10,19 +10,29 @@ writes (0: every save rewrites the whole file).
 
 Imported, it gives the *parent* side: :func:`run_trial` runs one child and kills it,
 :func:`check` reads the file back and lists every acknowledged operation it lacks.
+
+``--race-worker`` makes the child a *race worker* instead: it imports the store once, then
+obeys commands on its standard input (``open``: try to become the session's writer and add
+one idea; ``burst``: become the writer and add ideas until killed; ``close``).
+:func:`run_races` drives two of them against each other, on fresh sessions and right after
+a kill -9 of a third one holding the session: exactly one of them must become the writer,
+and no acknowledged idea may be lost.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
+import queue
+import random
 import signal
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -226,5 +236,317 @@ def check(path: Path, acks: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return lost
 
 
+# --------------------------------------------------------------------------- races
+
+
+def race_worker() -> int:
+    """The worker side of :func:`run_races` (commands on stdin, one reply line each)."""
+    from atelier import model
+    from atelier.store import OpenSession, SessionLocked
+
+    opened: OpenSession | None = None
+    print("ready", flush=True)
+    for line in sys.stdin:
+        command, *args = line.split()
+        if command == "open":
+            try:
+                opened = OpenSession(Path(args[0]))
+            except SessionLocked:
+                print("locked", flush=True)
+                continue
+            print("writer", flush=True)
+            opened.apply(model.add_idea, args[1])
+            print(f"ack {args[1]}", flush=True)
+        elif command == "burst":
+            opened = OpenSession(Path(args[0]))
+            print("writer", flush=True)
+            for number in itertools.count():
+                opened.apply(model.add_idea, f"{args[1]}-{number}")
+                print(f"ack {args[1]}-{number}", flush=True)
+        elif command == "close" and opened is not None:
+            opened.close()
+            opened = None
+            print("closed", flush=True)
+    return 0
+
+
+class Worker:
+    """One race worker process, with its replies read on a thread (never a hung test)."""
+
+    def __init__(self, arguments: Sequence[str] = ("--race-worker",)) -> None:
+        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+        self.proc = subprocess.Popen(
+            [sys.executable, str(CHILD), *arguments],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+        self.started = False
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.put(line.strip())
+        self.lines.put("")  # end of output
+
+    def send(self, line: str) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
+
+    def reply(self, timeout: float = 30.0) -> str:
+        if not self.started:  # the first line is "ready", once the imports are done
+            self.started = True
+            assert self.lines.get(timeout=timeout) == "ready"
+        return self.lines.get(timeout=timeout)
+
+    def kill(self) -> list[str]:
+        """SIGKILL, wait until the process is gone (its OS lock with it), and return what
+        it printed before dying."""
+        self.proc.kill()
+        self.proc.wait()
+        left = []
+        while (line := self.lines.get(timeout=30.0)) != "":
+            left.append(line)
+        return left
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            assert self.proc.stdin is not None
+            self.proc.stdin.close()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+@dataclass
+class Races:
+    races: int = 0
+    after_kill: int = 0
+    double_writers: int = 0
+    no_writer: int = 0
+    acknowledged: int = 0
+    lost: int = 0
+    seconds: float = 0.0
+
+
+def run_races(folder_path: Path, count: int, seed: int = 1) -> Races:
+    """``count`` races of two processes opening one session: every other one on a fresh
+    session, the others right after a kill -9 of a third process that held the session
+    and was adding ideas. Counts double writers, races nobody won and lost ideas."""
+    from atelier.store import SessionFolder
+
+    rng = random.Random(seed)
+    folder = SessionFolder(folder_path)
+    result = Races()
+    started = time.monotonic()
+    a, b, holder = Worker(), Worker(), Worker()
+    try:
+        for number in range(count):
+            path = folder.path_for(folder.create(f"Race {number}", lang="en"))
+            acked: list[str] = []
+            if number % 2:
+                holder.send(f"burst {path} k{number}")
+                assert holder.reply() == "writer"
+                for _ack in range(rng.randint(1, 6)):
+                    acked.append(holder.reply().removeprefix("ack "))
+                acked += [line.removeprefix("ack ") for line in holder.kill() if line]
+                holder = Worker()  # starts while the race runs
+                result.after_kill += 1
+            a.send(f"open {path} r{number}-a")
+            b.send(f"open {path} r{number}-b")
+            replies = {a: a.reply(), b: b.reply()}
+            writers = [w for w, reply in replies.items() if reply == "writer"]
+            if len(writers) > 1:
+                result.double_writers += 1
+            if not writers:
+                result.no_writer += 1
+            for writer in writers:
+                acked.append(writer.reply().removeprefix("ack "))
+                writer.send("close")
+                assert writer.reply() == "closed"
+            on_disk = {i.text for i in folder.load(path.stem).ideas}
+            result.acknowledged += len(acked)
+            result.lost += sum(text not in on_disk for text in acked)
+            result.races += 1
+    finally:
+        for worker in (a, b, holder):
+            worker.stop()
+    result.seconds = time.monotonic() - started
+    return result
+
+
+# --------------------------------------------------------------------------- a full disk
+
+
+def fill_worker(folder: Path, session_id: str, prefix: str) -> int:
+    """Add an idea every few milliseconds, as a facilitator typing on a disk that fills up.
+
+    Prints ``ack TEXT`` once an idea is on disk — when its save succeeded, or when the
+    retry (the app's 3-second timer, here after every idea) saved it later — and
+    ``unsaved TEXT`` when its save failed (the app then shows « NON ENREGISTRÉ »)."""
+    from atelier import model
+    from atelier.store import SaveFailed, SessionFolder
+
+    opened = SessionFolder(folder).open(session_id)
+    print("ready", flush=True)
+    pending: list[str] = []
+    for number in itertools.count():
+        text = f"{prefix}-{number}"
+        try:
+            opened.apply(model.add_idea, text)
+        except SaveFailed:
+            pending.append(text)
+            print(f"unsaved {text}", flush=True)
+        else:
+            assert not opened.dirty
+            for done in [*pending, text]:
+                print(f"ack {done}", flush=True)
+            pending = []
+        if pending:
+            try:
+                opened.retry_save()
+            except SaveFailed:
+                pass
+            else:
+                for done in pending:
+                    print(f"ack {done}", flush=True)
+                pending = []
+        time.sleep(0.003)
+    return 0
+
+
+@dataclass
+class FullDisk:
+    rounds: int = 0
+    kills_while_full: int = 0
+    kills_after_space_returned: int = 0
+    unsaved_while_full: int = 0
+    acknowledged: int = 0
+    lost: int = 0
+    damaged: int = 0
+    seconds: float = 0.0
+
+
+def can_mount_tmpfs() -> str:
+    """'' when a small tmpfs can be mounted here, else the reason it cannot."""
+    if not sys.platform.startswith("linux"):
+        return "a tmpfs needs Linux"
+    if os.geteuid() != 0:
+        return "mounting a small tmpfs needs root (CI runs as root)"
+    return ""
+
+
+def _fill(path: Path) -> None:
+    """Take every free byte of the file system (the last page included)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    try:
+        for size in (65536, 4096, 512, 1):
+            while True:
+                try:
+                    if os.write(fd, b"x" * size) < size:
+                        break
+                except OSError:
+                    break
+    finally:
+        os.close(fd)
+
+
+def run_full_disk_rounds(root: Path, rounds: int, size_kb: int = 512) -> FullDisk:
+    """Each round mounts a ``size_kb`` tmpfs, runs :func:`fill_worker` on a session there,
+    fills the disk to the last byte under it, kills it with SIGKILL while full, starts a
+    second worker on the still full disk, frees the space, and kills that one too once it
+    saved again. After each kill the file must parse and hold every acknowledged idea."""
+    from atelier.store import SessionFolder
+
+    result = FullDisk()
+    started = time.monotonic()
+    mount = root / "tmpfs"
+    mount.mkdir(exist_ok=True)
+    for number in range(rounds):
+        subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size_kb}k", "tmpfs", str(mount)], check=True
+        )
+        try:
+            folder = SessionFolder(mount / "sessions")
+            path = folder.path_for(folder.create(f"Full disk {number}", lang="en"))
+            acked: list[str] = []
+            filler = mount / "filler"
+
+            def watch(worker: Worker, until: Callable[[], bool], top_up: bool) -> None:
+                deadline = time.monotonic() + 60
+                while not until():
+                    if top_up:
+                        _fill(filler)
+                    try:
+                        line = worker.lines.get(timeout=0.02)
+                    except queue.Empty:
+                        assert time.monotonic() < deadline, "the worker stopped answering"
+                        continue
+                    kind, _space, text = line.partition(" ")
+                    if kind == "ack":
+                        acked.append(text)
+                    elif kind == "unsaved":
+                        result.unsaved_while_full += 1
+                        counts["unsaved"] += 1
+                    assert line, "the worker died"
+
+            def check_now() -> None:
+                try:
+                    lost = check(path, [{"kind": "idea", "text": t} for t in acked])
+                except Exception:  # noqa: BLE001 - an unusable file is what is counted
+                    result.damaged += 1
+                    return
+                journal = path.with_suffix(".journal")
+                if journal.exists() and not journal.read_bytes().endswith(b"\n"):
+                    if journal.read_bytes():
+                        result.damaged += 1
+                result.lost += len(lost)
+
+            counts = {"unsaved": 0}
+            first = _fill_worker(mount / "sessions", path.stem, f"a{number}")
+            first.reply()  # ready
+            start = len(acked)
+            watch(first, lambda: len(acked) >= start + 5, top_up=False)
+            watch(first, lambda: counts["unsaved"] >= 5, top_up=True)  # full: NOT SAVED
+            for line in first.kill():
+                if line.startswith("ack "):
+                    acked.append(line[4:])
+            result.kills_while_full += 1
+            check_now()
+
+            counts["unsaved"] = 0
+            second = _fill_worker(mount / "sessions", path.stem, f"b{number}")
+            second.reply()
+            watch(second, lambda: counts["unsaved"] >= 3, top_up=True)  # still full
+            filler.unlink()  # space comes back: everything is saved
+            start = len(acked)
+            watch(second, lambda: len(acked) >= start + counts["unsaved"] + 5, top_up=False)
+            for line in second.kill():
+                if line.startswith("ack "):
+                    acked.append(line[4:])
+            result.kills_after_space_returned += 1
+            check_now()
+            result.acknowledged += len(acked)
+            result.rounds += 1
+        finally:
+            subprocess.run(["umount", "-l", str(mount)], check=False)
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _fill_worker(folder: Path, session_id: str, prefix: str) -> Worker:
+    return Worker(["--fill", str(folder), session_id, prefix])
+
+
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--race-worker"]:
+        sys.exit(race_worker())
+    if sys.argv[1:2] == ["--fill"]:
+        sys.exit(fill_worker(Path(sys.argv[2]), sys.argv[3], sys.argv[4]))
     sys.exit(child(sys.argv[1:]))
