@@ -462,8 +462,6 @@ def run_full_disk_rounds(root: Path, rounds: int, size_kb: int = 512) -> FullDis
     fills the disk to the last byte under it, kills it with SIGKILL while full, starts a
     second worker on the still full disk, frees the space, and kills that one too once it
     saved again. After each kill the file must parse and hold every acknowledged idea."""
-    from atelier.store import SessionFolder
-
     result = FullDisk()
     started = time.monotonic()
     mount = root / "tmpfs"
@@ -473,75 +471,83 @@ def run_full_disk_rounds(root: Path, rounds: int, size_kb: int = 512) -> FullDis
             ["mount", "-t", "tmpfs", "-o", f"size={size_kb}k", "tmpfs", str(mount)], check=True
         )
         try:
-            folder = SessionFolder(mount / "sessions")
-            path = folder.path_for(folder.create(f"Full disk {number}", lang="en"))
-            acked: list[str] = []
-            filler = mount / "filler"
-
-            def watch(worker: Worker, until: Callable[[], bool], top_up: bool) -> None:
-                deadline = time.monotonic() + 60
-                while not until():
-                    if top_up:
-                        _fill(filler)
-                    try:
-                        line = worker.lines.get(timeout=0.02)
-                    except queue.Empty:
-                        assert time.monotonic() < deadline, "the worker stopped answering"
-                        continue
-                    kind, _space, text = line.partition(" ")
-                    if kind == "ack":
-                        acked.append(text)
-                    elif kind == "unsaved":
-                        result.unsaved_while_full += 1
-                        counts["unsaved"] += 1
-                    assert line, "the worker died"
-
-            def check_now() -> None:
-                try:
-                    lost = check(path, [{"kind": "idea", "text": t} for t in acked])
-                except Exception:  # noqa: BLE001 - an unusable file is what is counted
-                    result.damaged += 1
-                    return
-                journal = path.with_suffix(".journal")
-                if journal.exists() and not journal.read_bytes().endswith(b"\n"):
-                    if journal.read_bytes():
-                        result.damaged += 1
-                result.lost += len(lost)
-
-            counts = {"unsaved": 0}
-            first = _fill_worker(mount / "sessions", path.stem, f"a{number}")
-            first.reply()  # ready
-            start = len(acked)
-            watch(first, lambda: len(acked) >= start + 5, top_up=False)
-            watch(first, lambda: counts["unsaved"] >= 5, top_up=True)  # full: NOT SAVED
-            for line in first.kill():
-                if line.startswith("ack "):
-                    acked.append(line[4:])
-            result.kills_while_full += 1
-            check_now()
-
-            counts["unsaved"] = 0
-            second = _fill_worker(mount / "sessions", path.stem, f"b{number}")
-            second.reply()
-            watch(second, lambda: counts["unsaved"] >= 3, top_up=True)  # still full
-            filler.unlink()  # space comes back: everything is saved
-            start = len(acked)
-            watch(second, lambda: len(acked) >= start + counts["unsaved"] + 5, top_up=False)
-            for line in second.kill():
-                if line.startswith("ack "):
-                    acked.append(line[4:])
-            result.kills_after_space_returned += 1
-            check_now()
-            result.acknowledged += len(acked)
-            result.rounds += 1
+            _FullDiskRound(mount, number, result).run()
         finally:
             subprocess.run(["umount", "-l", str(mount)], check=False)
     result.seconds = time.monotonic() - started
     return result
 
 
-def _fill_worker(folder: Path, session_id: str, prefix: str) -> Worker:
-    return Worker(["--fill", str(folder), session_id, prefix])
+class _FullDiskRound:
+    def __init__(self, mount: Path, number: int, result: FullDisk) -> None:
+        from atelier.store import SessionFolder
+
+        self.folder = SessionFolder(mount / "sessions")
+        self.path = self.folder.path_for(self.folder.create(f"Full disk {number}", lang="en"))
+        self.filler = mount / "filler"
+        self.number = number
+        self.result = result
+        self.acked: list[str] = []
+        self.unsaved = 0
+
+    def run(self) -> None:
+        first = self._start("a")
+        self._watch(first, lambda: len(self.acked) >= 5, top_up=False)
+        self._watch(first, lambda: self.unsaved >= 5, top_up=True)  # full: NOT SAVED
+        self._kill(first)
+        self.result.kills_while_full += 1
+
+        second = self._start("b")
+        self._watch(second, lambda: self.unsaved >= 3, top_up=True)  # still full
+        self.filler.unlink()  # space comes back: everything is saved
+        goal = len(self.acked) + self.unsaved + 5
+        self._watch(second, lambda: len(self.acked) >= goal, top_up=False)
+        self._kill(second)
+        self.result.kills_after_space_returned += 1
+        self.result.acknowledged += len(self.acked)
+        self.result.rounds += 1
+
+    def _start(self, who: str) -> Worker:
+        worker = Worker(["--fill", str(self.folder.root), self.path.stem, f"{who}{self.number}"])
+        worker.reply()  # ready
+        self.unsaved = 0
+        return worker
+
+    def _watch(self, worker: Worker, until: Callable[[], bool], top_up: bool) -> None:
+        deadline = time.monotonic() + 60
+        while not until():
+            if top_up:
+                _fill(self.filler)
+            try:
+                line = worker.lines.get(timeout=0.02)
+            except queue.Empty:
+                assert time.monotonic() < deadline, "the worker stopped answering"
+                continue
+            assert line, "the worker died"
+            self._note(line)
+
+    def _note(self, line: str) -> None:
+        kind, _space, text = line.partition(" ")
+        if kind == "ack":
+            self.acked.append(text)
+        elif kind == "unsaved":
+            self.result.unsaved_while_full += 1
+            self.unsaved += 1
+
+    def _kill(self, worker: Worker) -> None:
+        """SIGKILL, then what a restart would find: a whole file, every acknowledged idea."""
+        for line in worker.kill():
+            self._note(line)
+        try:
+            lost = check(self.path, [{"kind": "idea", "text": t} for t in self.acked])
+        except Exception:  # noqa: BLE001 - an unusable file is what is counted
+            self.result.damaged += 1
+            return
+        journal = self.path.with_suffix(".journal")
+        if journal.exists() and not journal.read_bytes().endswith(b"\n"):
+            if journal.read_bytes():  # a torn last line: the next append would be lost
+                self.result.damaged += 1
+        self.result.lost += len(lost)
 
 
 if __name__ == "__main__":
