@@ -19,8 +19,14 @@ child and all the earlier ones on the same file. Every other trial the parent it
 the session (taking the dead lock over) and closes it. A fresh session is started when the
 file holds about 600 acknowledged operations, to keep trials comparable.
 
-Run: python bench/durability.py [--trials 1000] [--seed 1]
-Both "unparseable files" and "acknowledged operations lost" must be 0.
+``--races N`` then runs N races of two processes opening one session (half on fresh
+sessions, half right after a kill -9 of a third process holding it): exactly one writer
+each time, no acknowledged idea lost. ``--full-disk N`` (root, Linux) runs N rounds on a
+small tmpfs filled to the last byte under a process adding ideas, killed with SIGKILL while
+the disk is full and again after space came back. ``--trials 0`` skips the kill trials.
+
+Run: python bench/durability.py [--trials 1000] [--seed 1] [--races 600] [--full-disk 50]
+"unparseable files", "acknowledged operations lost", "double writers" and "lost" must be 0.
 """
 
 from __future__ import annotations
@@ -49,11 +55,54 @@ def main() -> int:
     parser.add_argument("--trials", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--dir", type=Path, default=None, help="where to put the sessions")
+    parser.add_argument("--races", type=int, default=0, help="two-process races to run")
+    parser.add_argument("--full-disk", type=int, default=0, help="full-disk rounds to run")
     args = parser.parse_args()
     rng = random.Random(args.seed)
-    with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
-        folder = SessionFolder(Path(tmp))
-        return run(folder, args.trials, rng)
+    status = 0
+    if args.trials:
+        with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
+            status |= run(SessionFolder(Path(tmp)), args.trials, rng)
+    if args.races:
+        with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
+            status |= races(Path(tmp), args.races, args.seed)
+    if args.full_disk:
+        with tempfile.TemporaryDirectory() as tmp:
+            status |= full_disk(Path(tmp), args.full_disk)
+    return status
+
+
+def races(root: Path, count: int, seed: int) -> int:
+    result = harness.run_races(root, count, seed)
+    print()
+    print(f"races of two processes:          {result.races}")
+    print(f"  right after a kill -9 of the holder: {result.after_kill}")
+    print(f"double writers:                  {result.double_writers}")
+    print(f"races nobody won:                {result.no_writer}")
+    print(f"acknowledged ideas:              {result.acknowledged}")
+    print(f"acknowledged ideas lost:         {result.lost}")
+    print(f"time:                            {result.seconds:.0f} s")
+    return 1 if result.double_writers or result.no_writer or result.lost else 0
+
+
+def full_disk(root: Path, rounds: int) -> int:
+    reason = harness.can_mount_tmpfs()
+    if reason:
+        print(f"full-disk rounds skipped: {reason}")
+        return 0
+    result = harness.run_full_disk_rounds(root, rounds)
+    print()
+    print(f"full-disk rounds (512 kB tmpfs): {result.rounds}")
+    print(
+        f"  kill -9 while full / after space came back: "
+        f"{result.kills_while_full} / {result.kills_after_space_returned}"
+    )
+    print(f"changes refused while full (NOT SAVED): {result.unsaved_while_full}")
+    print(f"acknowledged ideas:              {result.acknowledged}")
+    print(f"acknowledged ideas lost:         {result.lost}")
+    print(f"unusable files or torn journals: {result.damaged}")
+    print(f"time:                            {result.seconds:.0f} s")
+    return 1 if result.lost or result.damaged else 0
 
 
 def run(folder: SessionFolder, trials: int, rng: random.Random) -> int:

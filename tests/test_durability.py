@@ -399,6 +399,7 @@ async def test_app_marks_not_saved_from_the_first_failed_change(
         status = app.screen.query_one("#save-status", Static).render()
         assert not app.unsaved and "NON ENREGISTRÉ" not in str(status)
         assert any(n.message == "Enregistré." for n in app._notifications)
+        assert "Enregistrée\u00a0: #3." in screen_text(pilot)  # the hint follows
         assert [i.text for i in reload(folder, session_id).ideas] == ["Avant", "Pendant", "Encore"]
         assert app.unexpected_errors == []
     assert fake.faults >= 2

@@ -838,7 +838,7 @@ def test_disk_full_keeps_the_change_and_retries(
         with pytest.raises(SaveFailed) as info:
             opened.apply(add_idea, "two")
         assert info.value.message == (
-            f"Could not save {path.name}: No space left on device. "
+            f"Could not save {path.name}: the disk is full. "
             "The change is kept and will be saved again."
         )
         assert [i.text for i in opened.session.ideas] == ["one", "two"]
@@ -873,7 +873,7 @@ def test_read_only_folder_on_undo(folder: SessionFolder, monkeypatch: pytest.Mon
     with folder.open(session_id) as opened:
         monkeypatch.setattr(store, "atomic_write", read_only)
         monkeypatch.setattr(store, "append_line", read_only)
-        with pytest.raises(SaveFailed, match="Read-only file system"):
+        with pytest.raises(SaveFailed, match="the disk is read-only"):
             opened.undo()
         assert [i.text for i in opened.session.ideas] == ["one"]
         assert opened.dirty and len(on_disk(path)["ideas"]) == 2

@@ -184,8 +184,24 @@ class AtomicStorage(Storage):
         raise SaveFailed(
             _(
                 "Could not save {file}: {reason}. The change is kept and will be saved again."
-            ).format(file=self.path.name, reason=error.strerror or error)
+            ).format(file=self.path.name, reason=os_reason(error))
         ) from None
+
+
+#: Why a write failed, in the user's language (the system's own text is in English).
+_REASONS = {
+    errno.ENOSPC: N_("the disk is full"),
+    errno.EDQUOT: N_("the disk quota is used up"),
+    errno.EROFS: N_("the disk is read-only"),
+    errno.EACCES: N_("permission denied"),
+    errno.EPERM: N_("permission denied"),
+    errno.EIO: N_("input/output error (a removed or failing disk?)"),
+}
+
+
+def os_reason(error: OSError) -> str:
+    reason = _REASONS.get(error.errno or 0)
+    return _(reason) if reason else str(error.strerror or error)
 
 
 #: Journal lines written before the whole file is rewritten and the journal dropped.
@@ -376,7 +392,7 @@ def _cannot_write(where: Path, error: OSError) -> SessionLocked:
         )
     return SessionReadOnly(
         _("Cannot lock the session in {folder}: {reason}. It can be viewed read-only.").format(
-            folder=where, reason=error.strerror or error
+            folder=where, reason=os_reason(error)
         )
     )
 
@@ -829,7 +845,7 @@ class SessionFolder:
         except OSError as error:
             raise AtelierError(
                 _("Cannot write in the sessions folder {folder}: {reason}.").format(
-                    folder=self.root, reason=error.strerror or error
+                    folder=self.root, reason=os_reason(error)
                 )
             ) from None
         return session.id
@@ -883,7 +899,7 @@ class SessionFolder:
         except OSError as error:
             raise AtelierError(
                 _("Cannot move {file} to the trash: {reason}.").format(
-                    file=path.name, reason=error.strerror or error
+                    file=path.name, reason=os_reason(error)
                 )
             ) from None
         finally:

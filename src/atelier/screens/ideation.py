@@ -84,6 +84,7 @@ class IdeationScreen(PhaseScreen):
         Binding("down", "focus_list", N_("Go to the list"), show=False, id="ideation_list"),
         Binding("escape", "back_to_input", N_("Back to capture"), show=False, id="ideation_back"),
     ]
+    unsaved_hint: int | None = None  # the idea the hint shows NOT SAVED, until a retry saves it
 
     def __init__(self) -> None:
         super().__init__()
@@ -131,6 +132,9 @@ class IdeationScreen(PhaseScreen):
         self.query_one(IdeaList).sync(s.ideas)
         show(self.query_one("#participation", Static), participation(s))
         self._show_author()
+        if self.unsaved_hint is not None and not self.atelier.unsaved:  # the retry saved it
+            self._hint(Content(_("Saved: #{id}.").format(id=self.unsaved_hint)))
+            self.unsaved_hint = None
 
     def _show_author(self) -> None:
         name = ""
@@ -202,7 +206,8 @@ class IdeationScreen(PhaseScreen):
         existing = {i.id for i in self.session.ideas}
         others = [key for key, _score in matches if key != idea.id and key in existing]
         if not others:
-            saved = _("Saved: #{id}.") if not self.atelier.unsaved else _("NOT SAVED: #{id}.")
+            self.unsaved_hint = idea.id if self.atelier.unsaved else None
+            saved = _("NOT SAVED: #{id}.") if self.unsaved_hint else _("Saved: #{id}.")
             self._hint(Content(saved.format(id=idea.id)))
             return
         older = self.session.idea(others[0])
