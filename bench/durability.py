@@ -1,7 +1,7 @@
 """Durability of the session store under SIGKILL, over many trials.
 
-Each trial starts a child (tests/durability_child.py) that opens one session file — taking
-over the lock the previous, killed child left — and applies operations in a loop, printing
+Each trial starts a child (tests/durability_child.py) that opens one session file — the OS lock
+of the previous, killed child died with it — and applies operations in a loop, printing
 each one once ``OpenSession.apply`` has returned (acknowledged). The child is then killed:
 
 * half of the trials at a random moment: SIGKILL from the parent after a random delay,
@@ -16,7 +16,7 @@ each one once ``OpenSession.apply`` has returned (acknowledged). The child is th
 
 After every kill the file must parse and hold every operation acknowledged so far, by this
 child and all the earlier ones on the same file. Every other trial the parent itself opens
-the session (taking the dead lock over) and closes it. A fresh session is started when the
+the session (the dead child's lock is free) and closes it. A fresh session is started when the
 file holds about 600 acknowledged operations, to keep trials comparable.
 
 ``--races N`` then runs N races of two processes opening one session (half on fresh
@@ -141,7 +141,7 @@ def run(folder: SessionFolder, trials: int, rng: random.Random) -> int:
             )
         kinds[kind] += 1
         if not trial.killed and trial.returncode != 0:
-            failed += 1  # e.g. the lock left by the previous child was not taken over
+            failed += 1  # e.g. the previous child's lock was not freed
             print(f"trial {number}: child failed: {trial.stderr.strip()[-300:]}", flush=True)
         per_trial.append(len(trial.acks))
         acked += trial.acks
@@ -174,8 +174,8 @@ def run(folder: SessionFolder, trials: int, rng: random.Random) -> int:
     print(f"acknowledged operations lost:    {lost}")
     print(f"acknowledged operations:         {sum(per_trial)}")
     print(f"median acknowledged per trial:   {statistics.median(per_trial):g}")
-    print(f"children that failed (lock not taken over…): {failed}")
-    print(f"parent unable to take the lock over:   {parent_open_failed}")
+    print(f"children that failed (lock still held…): {failed}")
+    print(f"parent unable to take the lock:  {parent_open_failed}")
     print(f"temp files left after cleaning:  {leftovers}")
     print(f"time:                            {time.monotonic() - started:.0f} s")
     return 1 if unparseable or lost or failed or parent_open_failed else 0

@@ -1,7 +1,7 @@
 """Crash harness for the session store, shared by tests/test_durability.py and bench/durability.py.
 
-Run as a script, this is the *child*: it opens a session (taking over the lock a killed
-predecessor left), then applies operations forever (or ``--max-ops``) and prints one JSON
+Run as a script, this is the *child*: it opens a session (the OS lock of a killed
+predecessor died with it), then applies operations forever (or ``--max-ops``) and prints one JSON
 line per operation once ``OpenSession.apply`` has returned — that line is the
 acknowledgement. With ``--kill-step STEP --kill-at N`` it kills itself with SIGKILL right
 after the N-th occurrence of that I/O step of a save (``atomic_write`` or the journal
@@ -130,7 +130,7 @@ def child(argv: Sequence[str]) -> int:
 class Trial:
     pid: int = 0
     acks: list[dict[str, Any]] = field(default_factory=list)
-    opened: bool = False  # the child printed "ready": it took the lock
+    opened: bool = False  # the child printed "ready": it holds the lock
     returncode: int = 0
     stderr: str = ""
 
