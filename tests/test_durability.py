@@ -429,3 +429,60 @@ def test_a_real_full_disk_loses_nothing_acknowledged(tmp_path: Path) -> None:
     assert result.unsaved_while_full >= 2 * 8  # the disk really was full under it
     assert result.damaged == 0 and result.lost == 0
     assert result.acknowledged >= 2 * 10
+
+
+async def test_app_offers_read_only_for_a_read_only_file(
+    folder: SessionFolder, frozen_clock: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A chmod 444 session file: the reason in French and the read-only offer, never
+    « erreur inattendue (PermissionError) », and the file left byte for byte."""
+    from uikit import make_session, screen_text
+
+    from atelier.app import create_app
+    from atelier.screens.dialogs import ConfirmDialog
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    session_id = make_session(folder)
+    path = folder.path_for(session_id)
+    before = path.read_bytes()
+    path.chmod(0o444)
+    try:
+        app = create_app(folder.root, "fr", open_session=session_id)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmDialog)
+            assert "est en lecture seule\u00a0: atelier ne le remplacera pas" in screen_text(pilot)
+            await pilot.press("enter")  # yes, read-only
+            await pilot.pause()
+            assert app.read_only and app.handle is not None
+            assert app.unexpected_errors == []
+        assert path.read_bytes() == before
+    finally:
+        path.chmod(0o644)
+
+
+@pytest.mark.skipif(bool(harness.can_mount_tmpfs()), reason=harness.can_mount_tmpfs() or "-")
+def test_a_really_read_only_file_system(tmp_path: Path) -> None:
+    """A tmpfs remounted read-only (EROFS, which stops root too): opening for writing says
+    the folder is read-only and offers read-only; reading still works."""
+    import subprocess
+
+    mount = tmp_path / "ro"
+    mount.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)], check=True)
+    try:
+        folder = SessionFolder(mount / "sessions")
+        session_id = folder.create("Lecture seule", lang="fr")
+        subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True)
+        with pytest.raises(store.SessionReadOnly, match="is read-only: atelier cannot save"):
+            folder.open(session_id)
+        with folder.open(session_id, readonly=True) as viewer:
+            assert viewer.session.title == "Lecture seule"
+        assert [s.id for s in SessionFolder(mount / "sessions").scan().sessions] == [session_id]
+        with pytest.raises(AtelierError, match="Cannot write in the sessions folder"):
+            folder.create("Nouvelle", lang="fr")
+        with pytest.raises(store.SessionReadOnly):
+            folder.trash(session_id)
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)

@@ -638,6 +638,8 @@ def _check_writable(path: Path) -> None:
     """Refuse to own a session that cannot be written, with the reason and the read-only
     offer, before anything is written: a read-only file is never replaced behind its back
     (``os.replace`` over it succeeds on POSIX), and a read-only folder is said as such."""
+    if path.parent.exists() and not os.access(path.parent, os.W_OK):
+        raise _cannot_write(path.parent, PermissionError(errno.EACCES, "read-only"))
     if is_read_only(path):
         raise SessionReadOnly(
             _(
@@ -645,8 +647,6 @@ def _check_writable(path: Path) -> None:
                 "writable to change the session; here it can be viewed read-only."
             ).format(file=path.name)
         )
-    if path.parent.exists() and not os.access(path.parent, os.W_OK):
-        raise _cannot_write(path.parent, PermissionError(errno.EACCES, "read-only"))
 
 
 def read_document(path: Path) -> dict[str, Any]:
@@ -884,15 +884,18 @@ class SessionFolder:
             raise _cannot_write(self.root, error) from None
         if not taken:
             raise SessionLocked(_("This session is open in another atelier; close it first."))
+        gone = False  # once the file has moved (or never was), its lock goes too
         try:
             folder = self.root / self.TRASH
             folder.mkdir(exist_ok=True)
             target = _free_name(folder / path.name)
             os.replace(path, target)
+            gone = True
             _move_journal(path, target)
             fsync_dir(folder)
             fsync_dir(self.root)
         except FileNotFoundError:
+            gone = not path.exists()
             raise AtelierError(
                 _("No session « {id} » in {folder}.").format(id=session_id, folder=self.root)
             ) from None
@@ -903,10 +906,12 @@ class SessionFolder:
                 )
             ) from None
         finally:
-            try:  # the session is gone: so is its lock (removed while still held)
-                lock.path.unlink()
-            except OSError:
-                pass
+            # removed while still held: whoever opened the old lock file finds no session
+            for leftover in (lock.info_path, lock.path) if gone else ():
+                try:
+                    leftover.unlink()
+                except OSError:
+                    pass
             lock.release()
         return target
 
