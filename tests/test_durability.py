@@ -436,10 +436,10 @@ async def test_app_offers_read_only_for_a_read_only_file(
 ) -> None:
     """A chmod 444 session file: the reason in French and the read-only offer, never
     « erreur inattendue (PermissionError) », and the file left byte for byte."""
-    from uikit import make_session, screen_text
-
     from atelier.app import create_app
     from atelier.screens.dialogs import ConfirmDialog
+
+    from uikit import make_session, screen_text
 
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
