@@ -486,3 +486,46 @@ def test_a_really_read_only_file_system(tmp_path: Path) -> None:
             folder.trash(session_id)
     finally:
         subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+async def test_a_ballot_cast_on_a_full_disk_is_not_called_saved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The voters' neutral screen hides the top bar: it says the ballot is not saved yet,
+    and « Bulletin enregistré » only once a retry wrote it."""
+    from test_vote_ui import make_session as vote_session
+    from textual.widgets import Static
+
+    from atelier.app import create_app
+    from atelier.screens.ballot import PassScreen
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    root = tmp_path / "sessions"
+    session_id = vote_session(
+        root,
+        ["Accueil", "Horaires"],
+        anonymous_count=3,
+        vote={"method": "dot", "mode": "ballot", "dots_per_voter": 1, "max_per_option": 1},
+    )
+    app = create_app(root, "fr", open_session=session_id)
+    fake = FaultyOS("write", "enospc", at=1, span=1000)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("s", "b")
+        monkeypatch.setattr(os, "write", fake.write)
+        await pilot.press("right", "enter", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PassScreen)
+
+        def message() -> str:
+            return str(app.screen.query_one("#pass-message", Static).render())
+
+        assert "PAS ENCORE ENREGISTRÉ" in message() and app.unsaved
+        assert SessionFolder(root).load(session_id).ballots == ()
+        monkeypatch.setattr(os, "write", fake.real_write)
+        app.retry_save()
+        await pilot.pause()
+        assert message().startswith("Bulletin enregistré.")
+        assert len(SessionFolder(root).load(session_id).ballots) == 1
+        assert app.unexpected_errors == []

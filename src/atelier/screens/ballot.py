@@ -406,13 +406,24 @@ class PassScreen(VoterScreen):
     def compose(self) -> ComposeResult:
         with Vertical():
             with Center():
-                yield Static(
-                    Content(_("Ballot saved. Pass the computer to the next person.")),
-                    id="pass-message",
-                )
+                yield Static(self._message(), id="pass-message")
             yield Static(
                 Content(_("Enter: next voter · Escape: back to the facilitator")), id="pass-keys"
             )
+
+    def _message(self) -> Content:
+        """« saved » only once it is on disk (a full disk keeps it in memory, retrying)."""
+        if self.atelier.unsaved:
+            return Content(
+                _(
+                    "Ballot kept but NOT SAVED yet (disk problem): atelier keeps trying. "
+                    "Pass the computer to the next person and tell the facilitator."
+                )
+            )
+        return Content(_("Ballot saved. Pass the computer to the next person."))
+
+    def session_changed(self) -> None:  # a retry succeeded (or failed again)
+        self.query_one("#pass-message", Static).update(self._message())
 
     def action_next_voter(self) -> None:
         start_ballot(self.atelier, self.round_id, replace=True)
