@@ -127,7 +127,7 @@ class AtelierApp(Guarded, App[int]):
                 if answer:
                     self.open_session(session_id, read_only=True)
 
-            self.push_screen(ConfirmDialog(error.message, _("Open it read-only?")), view)
+            self.push_screen(ConfirmDialog(_("Open it read-only?"), error.message), view)
             return
         except AtelierError as error:
             self.notify(error.message, severity="error", timeout=10)

@@ -30,6 +30,7 @@ class Dialog(Guarded, ModalScreen):  # type: ignore[type-arg]
         width: 80%; max-width: 90; height: auto; max-height: 90%;
         border: thick $primary; background: $surface; padding: 1 2;
     }
+    Dialog Label { width: 100%; }  /* long messages wrap instead of being cut */
     Dialog .title { text-style: bold; margin-bottom: 1; }
     Dialog .hint { color: $text-muted; margin-top: 1; }
     Dialog OptionList { height: auto; max-height: 16; }
