@@ -22,6 +22,7 @@ and no acknowledged idea may be lost.
 from __future__ import annotations
 
 import argparse
+import functools
 import itertools
 import json
 import os
@@ -433,12 +434,25 @@ class FullDisk:
     seconds: float = 0.0
 
 
+@functools.cache
 def can_mount_tmpfs() -> str:
     """'' when a small tmpfs can be mounted here, else the reason it cannot."""
     if not sys.platform.startswith("linux"):
         return "a tmpfs needs Linux"
     if os.geteuid() != 0:
         return "mounting a small tmpfs needs root (CI runs as root)"
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as probe:  # root in a container may still lack it
+        tried = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", probe],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if tried.returncode != 0:
+            return f"cannot mount a tmpfs here: {tried.stderr.strip()[:200]}"
+        subprocess.run(["umount", probe], check=False)
     return ""
 
 
