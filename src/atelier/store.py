@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -21,7 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from tinydb import TinyDB
 from tinydb.storages import Storage
@@ -608,10 +609,6 @@ def slugify(title: str, limit: int = 40) -> str:
     return "" if slug in _WINDOWS_RESERVED else slug
 
 
-def default_folder() -> Path:
-    return Path(os.environ.get("ATELIER_DIR") or "sessions")
-
-
 class SessionFolder:
     """The sessions folder: every path it builds comes from a generated id and stays inside."""
 
@@ -619,16 +616,22 @@ class SessionFolder:
     TRASH = "trash"
 
     def __init__(self, root: Path) -> None:
-        self.root = Path(root).expanduser()
+        """Nothing is created here: reading (list, show, export) leaves no folder behind;
+        the folder is made when the first session is written (:meth:`save_new`)."""
+        self.root = Path(root).expanduser().resolve()
         try:
-            self.root.mkdir(parents=True, exist_ok=True)
+            existing = next(p for p in (self.root, *self.root.parents) if p.exists())
+            if not existing.is_dir():
+                raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR))
         except OSError as error:
-            raise AtelierError(
-                _("Cannot use the sessions folder {folder}: {reason}.").format(
-                    folder=self.root, reason=error.strerror or error
-                )
-            ) from None
-        self.root = self.root.resolve()
+            self._unusable(error)
+
+    def _unusable(self, error: OSError) -> NoReturn:
+        raise AtelierError(
+            _("Cannot use the sessions folder {folder}: {reason}.").format(
+                folder=self.root, reason=error.strerror or error
+            )
+        ) from None
 
     # ---- names
     def path_for(self, session_id: str) -> Path:
@@ -725,6 +728,10 @@ class SessionFolder:
         path = self.path_for(session.id)
         if path.exists():
             raise AtelierError(_("A session {id} already exists.").format(id=session.id))
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            self._unusable(error)
         atomic_write(
             path,
             json.dumps(
