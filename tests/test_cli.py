@@ -280,6 +280,12 @@ def test_list_prints_no_escape_sequence_from_a_title(
     assert len(row) == 5 and row[4] == "Café rouge et fin2J"
 
 
+def test_argument_errors_print_no_escape_sequence(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "list", "\x1b]0;pwned\x07\x1b[31mrouge")
+    assert code == 2 and out == ""
+    assert "unrecognized arguments: rouge" in err and "\x1b" not in err and "\x07" not in err
+
+
 def test_output_into_a_closed_pipe_ends_quietly(sessions: Path, tmp_path: Path) -> None:
     """``atelier show X | head``: the reader stops early; no BrokenPipeError message."""
     folder = SessionFolder(sessions)

@@ -1,8 +1,8 @@
 """Command line: plain commands call the core; no command opens the TUI.
 
 Every error ends with one readable line on stderr and a non-zero exit, never a traceback.
-Everything printed goes through :func:`out`: a title or a file name can never send an
-escape sequence to the terminal.
+Everything printed goes through :func:`out` (argparse's messages through :class:`PlainParser`):
+a title or a file name can never send an escape sequence to the terminal.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from atelier import __version__, i18n
 from atelier.config import config_path, load_config, sessions_dir, user_sessions_dir
@@ -19,6 +20,9 @@ from atelier.errors import AtelierError
 from atelier.i18n import N_, _
 from atelier.model import strip_controls
 from atelier.store import SessionFolder
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 Handler = Callable[[argparse.Namespace, SessionFolder], int]
 
@@ -58,13 +62,20 @@ def _quiet_stdout() -> None:
         pass
 
 
+class PlainParser(argparse.ArgumentParser):
+    """argparse repeats what was typed (« unrecognized arguments: … »): plain text too."""
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        super()._print_message(strip_controls(message, multiline=True), file)
+
+
 def translate_argparse() -> None:
     """argparse looks its messages up through its module-level ``_``: give it ours."""
     argparse._ = _  # type: ignore[attr-defined]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = PlainParser(
         prog="atelier",
         description=_("A terminal companion for collective-intelligence workshops."),
     )
