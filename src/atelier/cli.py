@@ -179,9 +179,10 @@ def run_tui(args: argparse.Namespace, folder: SessionFolder) -> int:
     from atelier.demo import DEMO_ID, copy_demo
 
     wanted = getattr(args, "id", None)
-    session_id = (
-        copy_demo(folder) if wanted == DEMO_ID else folder.resolve_id(wanted) if wanted else None
-    )
+    if wanted == DEMO_ID:  # the demo shipped in the package, copied into the folder once
+        session_id: str | None = copy_demo(folder)
+    else:
+        session_id = folder.resolve_id(wanted) if wanted else None
     app = create_app(
         folder.root,
         lang=i18n.get_language(),
