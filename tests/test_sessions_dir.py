@@ -90,10 +90,17 @@ def test_an_existing_local_folder_is_used(
     assert not user_sessions_dir().exists()
 
 
-async def test_home_shows_the_absolute_folder_and_creates_nothing(machine: Path) -> None:
+async def test_home_shows_the_absolute_folder_and_creates_it_on_new(machine: Path) -> None:
+    folder = machine / "work" / "sessions"
     app = create_app(Path("sessions"), "en")  # relative, as --dir sessions would give
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         shown = str(app.screen.query_one("#home-folder", Static).render())
-    assert shown == f"Sessions folder: {machine / 'work' / 'sessions'}"
-    assert not (machine / "work" / "sessions").exists()
+        assert shown == f"Sessions folder: {folder}"
+        assert not folder.exists()  # listing an empty folder does not make it
+        await pilot.press("n", "enter")  # the blank template
+        await pilot.pause()
+        await pilot.press(*"Atelier", "enter")
+        await pilot.pause()
+        assert app.handle is not None and app.unexpected_errors == []
+    assert [p.suffix for p in folder.iterdir()] == [".json"]
