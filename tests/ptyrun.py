@@ -3,7 +3,10 @@
 Standard library only, so that ``.ci/run`` can drive the atelier installed from the wheel
 in a venv without pytest::
 
-    python tests/ptyrun.py --expect "bienveillance" --keys f7,f8,ctrl+q -- atelier open demo
+    python tests/ptyrun.py --expect demo --keys "f7:Action plan,ctrl+q" -- atelier open demo
+
+(``key:text`` waits, after pressing the key, until ``text`` shows on the screen: on a slow
+machine the next key cannot land on the previous screen)
 
 exits with the command's own exit code, and 1 if the text never showed, the command did not
 end in time, or a traceback or « unexpected error » reached the screen.
@@ -34,7 +37,7 @@ FAILURES = ("Traceback", "unexpected error", "erreur inattendue")
 class Run:
     code: int | None  # None: still running when the time was up (then killed)
     screen: str  # everything written to the terminal, escape sequences removed
-    seen: bool  # the expected text showed before the keys were sent
+    seen: bool  # every expected text showed (before the keys, and after each key that waits)
 
     @property
     def failure(self) -> str | None:
@@ -45,14 +48,15 @@ def run(
     argv: Sequence[str],
     *,
     expect: str,
-    keys: Sequence[str] = ("ctrl+q",),
+    keys: Sequence[str | tuple[str, str]] = ("ctrl+q",),
     env: dict[str, str] | None = None,
     cwd: str | None = None,
     size: tuple[int, int] = (80, 24),
     timeout: float = 30.0,
 ) -> Run:
     """Start ``argv`` on a fresh pty of ``size``, wait until ``expect`` is on screen, then
-    send ``keys`` half a second apart and wait for the command to end."""
+    send ``keys`` half a second apart (a ``(key, text)`` pair also waits for ``text`` to be
+    written after the key) and wait for the command to end."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
     child_env = dict(os.environ if env is None else env)
@@ -64,8 +68,8 @@ def run(
     output = bytearray()
     deadline = time.monotonic() + timeout
 
-    def text() -> str:
-        return _ESCAPES.sub(b"", bytes(output)).decode("utf-8", "replace")
+    def text(start: int = 0) -> str:
+        return _ESCAPES.sub(b"", bytes(output[start:])).decode("utf-8", "replace")
 
     def read_for(seconds: float) -> None:
         end = min(time.monotonic() + seconds, deadline)
@@ -82,15 +86,21 @@ def run(
             elif process.poll() is not None:
                 return
 
-    try:
-        while expect not in text() and process.poll() is None and time.monotonic() < deadline:
+    def wait_for(wanted: str, start: int = 0) -> bool:
+        while wanted not in text(start) and process.poll() is None and time.monotonic() < deadline:
             read_for(0.2)
-        seen = expect in text()
-        if seen:
-            read_for(0.5)  # let the screen settle before the first key
-            for key in keys:
-                os.write(master, KEYS.get(key, key.encode()))
-                read_for(0.5)
+        return wanted in text(start)
+
+    try:
+        seen = wait_for(expect)
+        for step in keys if seen else ():
+            key, after = step if isinstance(step, tuple) else (step, "")
+            read_for(0.5)  # let the screen settle before each key
+            start = len(output)
+            os.write(master, KEYS.get(key, key.encode()))
+            if after and not wait_for(after, start):
+                seen = False
+                break
         while process.poll() is None and time.monotonic() < deadline:
             read_for(0.2)
         read_for(0.2)
@@ -106,16 +116,20 @@ def run(
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--expect", required=True, help="text to wait for before the keys")
-    parser.add_argument("--keys", default="ctrl+q", help="comma-separated: f7,f8,ctrl+q…")
+    parser.add_argument("--keys", default="ctrl+q", help="comma-separated: f7:text,f8,ctrl+q…")
     parser.add_argument("--timeout", type=float, default=60.0)
     parser.add_argument("argv", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     argv = args.argv[1:] if args.argv[:1] == ["--"] else args.argv
-    result = run(argv, expect=args.expect, keys=args.keys.split(","), timeout=args.timeout)
+    keys: list[str | tuple[str, str]] = []
+    for word in args.keys.split(","):
+        key, _colon, after = word.partition(":")
+        keys.append((key, after) if after else key)
+    result = run(argv, expect=args.expect, keys=keys, timeout=args.timeout)
     if not result.seen or result.code is None or result.failure:
         print(result.screen[-3000:], file=sys.stderr)
         problem = (
-            f"never showed {args.expect!r}"
+            "never showed an expected text"
             if not result.seen
             else "did not end in time"
             if result.code is None
