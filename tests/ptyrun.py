@@ -3,7 +3,7 @@
 Standard library only, so that ``.ci/run`` can drive the atelier installed from the wheel
 in a venv without pytest::
 
-    python tests/ptyrun.py --expect demo --keys "f7:Action plan,ctrl+q" -- atelier open demo
+    python tests/ptyrun.py --expect Population --keys "f7:Action plan,ctrl+q" -- atelier open demo
 
 (``key:text`` waits, after pressing the key, until ``text`` shows on the screen: on a slow
 machine the next key cannot land on the previous screen)
