@@ -11,7 +11,6 @@ import sys
 import zipfile
 from pathlib import Path
 
-import ptyrun
 import pytest
 
 from atelier import model
@@ -145,6 +144,7 @@ def test_open_demo_from_any_folder_in_a_terminal(tmp_path: Path) -> None:
     """``atelier open demo`` in a pseudo-terminal, from a folder that is not the checkout,
     on a fresh home: the demo shows, F7/F8 change phases, ctrl+q ends cleanly, and the
     change went to the user's copy, never to the shipped file."""
+    ptyrun = pytest.importorskip("ptyrun", reason="pseudo-terminals are POSIX")
     before = hashlib.sha256(DEMO_FILE.read_bytes()).hexdigest()
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
