@@ -36,7 +36,9 @@ def frozen_clock() -> Iterator[FrozenClock]:
 
 @pytest.fixture
 def folder(tmp_path: Path) -> SessionFolder:
-    """An empty sessions folder inside the test's temp dir."""
+    """An empty sessions folder inside the test's temp dir (made here: SessionFolder itself
+    creates its folder only when a session is written)."""
+    (tmp_path / "sessions").mkdir()
     return SessionFolder(tmp_path / "sessions")
 
 

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from atelier import __version__, cli, model
+from atelier.config import config_path, user_sessions_dir
 from atelier.store import SessionFolder
 
 
@@ -129,11 +133,15 @@ def test_list(capsys: pytest.CaptureFixture[str], sessions: Path, frozen_clock: 
         opened.apply(model.set_phase, "ideation")
     code, out, err = run(capsys, "--dir", str(sessions), "list")
     assert code == 0 and err == ""
-    assert out == f"{session_id}\t2026-11-25\tIdeation\t1 idea, 1 participant\tBienveillance\n"
+    assert out == (
+        f"1 session in {sessions.resolve()}:\n"
+        f"{session_id}\t2026-11-25\tIdeation\t1 idea, 1 participant\tBienveillance\n"
+    )
 
     with folder.open(session_id):  # held by another atelier
         code, out, _err = run(capsys, "--lang", "fr", "--dir", str(sessions), "list")
     assert out == (
+        f"1 session dans {sessions.resolve()}\u00a0:\n"
         f"{session_id}\t25/11/2026\tIdéation\t1 idée, 1 participant\t"
         "Bienveillance (ouverte ailleurs)\n"
     )
@@ -151,7 +159,7 @@ def test_list_reports_damaged_files_and_lists_the_rest(
         "atelier: broken-1.json does not parse (line 1). "
         "It was set aside as damaged/broken-1.json; the other sessions are usable."
     )
-    assert out.startswith(good)
+    assert out.splitlines()[1].startswith(good)
     assert (sessions / "damaged" / "broken-1.json").read_bytes() == b'{"meta": '
 
 
@@ -246,3 +254,60 @@ def test_atelier_dir_environment(
     code, out, _err = run(capsys, "new", "--title", "From env")
     assert code == 0
     assert json.loads((sessions / f"{out.strip()}.json").read_text(encoding="utf-8"))
+
+
+def test_list_prints_no_escape_sequence_from_a_title(
+    capsys: pytest.CaptureFixture[str], sessions: Path, tmp_path: Path
+) -> None:
+    """A hand-edited title cannot retitle the terminal window, ring its bell or colour it."""
+    folder = SessionFolder(sessions)
+    session_id = folder.create("Placeholder")
+    path = sessions / f"{session_id}.json"
+    document = json.loads(path.read_text(encoding="utf-8"))
+    hostile = "Café\x1b]0;pwned\x07 \x1b[31mrouge\x1b[0m\tet\nfin\x9b2J\x00"
+    document["meta"]["1"]["title"] = hostile
+    path.write_text(json.dumps(document), encoding="utf-8")
+    for args in (
+        ("list",),
+        ("show", session_id),
+        ("export", session_id, "-o", str(tmp_path / "x.md")),
+    ):
+        code, out, err = run(capsys, "--dir", str(sessions), *args)
+        assert code == 0, err
+        assert not any(ord(ch) < 32 and ch not in "\t\n" or 0x7F <= ord(ch) <= 0x9F for ch in out)
+    code, out, _err = run(capsys, "--dir", str(sessions), "list")
+    row = out.splitlines()[1].split("\t")
+    assert len(row) == 5 and row[4] == "Café rouge et fin2J"
+
+
+def test_argument_errors_print_no_escape_sequence(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "list", "\x1b]0;pwned\x07\x1b[31mrouge")
+    assert code == 2 and out == ""
+    assert "unrecognized arguments: rouge" in err and "\x1b" not in err and "\x07" not in err
+
+
+def test_output_into_a_closed_pipe_ends_quietly(sessions: Path, tmp_path: Path) -> None:
+    """``atelier show X | head``: the reader stops early; no BrokenPipeError message."""
+    folder = SessionFolder(sessions)
+    session_id = folder.create("Long")
+    for command in (["show", session_id], ["list"], ["templates"]):
+        read, write = os.pipe()
+        os.close(read)  # the reader is gone before atelier writes a byte
+        done = subprocess.run(
+            [sys.executable, "-m", "atelier", "--dir", str(sessions), *command],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            cwd=tmp_path,
+        )
+        os.close(write)
+        assert done.stderr == "" and done.returncode == 0, (command, done.stderr)
+
+
+def test_dir_help_names_every_place(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        cli.build_parser().parse_args(["--help"])
+    out = "".join(capsys.readouterr().out.split())  # argparse wraps, even inside a path
+    assert "$ATELIER_DIR" in out and "sessions_dir" in out and "./sessionsifitexists" in out
+    assert str(user_sessions_dir()) in out and str(config_path()) in out

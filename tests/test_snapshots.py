@@ -12,7 +12,7 @@ import pytest
 from textual.pilot import Pilot
 
 from atelier.app import create_app
-from atelier.demo import DEMO_ID, demo_session
+from atelier.demo import DEMO_FILE, DEMO_ID, demo_session
 from atelier.store import SessionFolder
 
 SIZES = [(80, 24), (120, 40)]
@@ -21,8 +21,12 @@ PHASES = ["setup", "rules", "ideation", "clustering", "vote", "results", "action
 
 @pytest.fixture
 def demo_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, frozen_clock) -> Path:
-    """The demo session in ./sessions of a temp working dir (paths shown are stable)."""
+    """The demo session in ./sessions of a temp working dir; the home screen shows a fixed
+    absolute folder (the real one changes with every run)."""
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(
+        "atelier.screens.home.shown_path", lambda _path: "/home/sonia/.local/share/atelier/sessions"
+    )
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     folder = SessionFolder(tmp_path / "sessions")
     folder.save_new(demo_session())
@@ -76,8 +80,8 @@ def test_suggestions(snap_compare, demo_folder: Path):
 
 
 def test_demo_file_is_the_bundled_demo(tmp_path: Path):
-    """sessions/demo.json in the repository is what atelier.demo builds."""
-    bundled = Path(__file__).parent.parent / "sessions" / "demo.json"
+    """The demo shipped in the package (data/demo.json) is what atelier.demo builds."""
+    bundled = DEMO_FILE
     folder = SessionFolder(tmp_path)
     shutil.copy(bundled, tmp_path / "demo.json")
     assert folder.load(DEMO_ID) == demo_session()

@@ -1,20 +1,28 @@
 """Command line: plain commands call the core; no command opens the TUI.
 
 Every error ends with one readable line on stderr and a non-zero exit, never a traceback.
+Everything printed goes through :func:`out` (argparse's messages through :class:`PlainParser`):
+a title or a file name can never send an escape sequence to the terminal.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from atelier import __version__, i18n
-from atelier.config import load_config
+from atelier.config import config_path, load_config, sessions_dir, user_sessions_dir
 from atelier.errors import AtelierError
 from atelier.i18n import N_, _
-from atelier.store import SessionFolder, default_folder
+from atelier.model import strip_controls
+from atelier.store import SessionFolder
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 Handler = Callable[[argparse.Namespace, SessionFolder], int]
 
@@ -36,13 +44,38 @@ ARGPARSE_MESSAGES = (
 )
 
 
+def out(*fields: object, error: bool = False) -> None:
+    """Print tab-separated fields as plain text (stderr when ``error``): escape sequences and
+    control characters from the room or from a file never reach the terminal. Line breaks are
+    kept in a lone text (``show``) and become spaces in a row of fields (one line per row)."""
+    multiline = len(fields) == 1
+    line = "\t".join(strip_controls(str(field), multiline) for field in fields)
+    print(line, file=sys.stderr if error else sys.stdout)
+
+
+def _quiet_stdout() -> None:
+    """The reader stopped reading (``atelier show X | head``): drop what is left, quietly."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no real file behind stdout (tests)
+        pass
+
+
+class PlainParser(argparse.ArgumentParser):
+    """argparse repeats what was typed (« unrecognized arguments: … »): plain text too."""
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        super()._print_message(strip_controls(message, multiline=True), file)
+
+
 def translate_argparse() -> None:
     """argparse looks its messages up through its module-level ``_``: give it ours."""
     argparse._ = _  # type: ignore[attr-defined]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = PlainParser(
         prog="atelier",
         description=_("A terminal companion for collective-intelligence workshops."),
     )
@@ -56,7 +89,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--dir",
         type=Path,
         default=None,
-        help=_("sessions folder (default: $ATELIER_DIR or ./sessions)"),
+        help=_(
+            "sessions folder (default: $ATELIER_DIR, else sessions_dir in {config}, "
+            "else ./sessions if it exists, else {folder})"
+        ).format(config=config_path(), folder=user_sessions_dir()),
     )
     parser.add_argument("--lang", choices=i18n.LANGUAGES, help=_("interface language"))
     parser.add_argument("--templates", type=Path, default=None, help=_("folder of user templates"))
@@ -112,31 +148,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as stop:
         return int(stop.code or 0)
     try:
-        folder = SessionFolder(args.dir or default_folder())
+        folder = SessionFolder(sessions_dir(args.dir, config))
         if config.problem:
-            print(f"atelier: {config.problem}", file=sys.stderr)
+            out(f"atelier: {config.problem}", error=True)
         handler = HANDLERS.get(args.command or "", run_tui)
-        return handler(args, folder)
+        code = handler(args, folder)
+        sys.stdout.flush()  # a closed pipe shows here, not as a message at exit
+        return code
+    except BrokenPipeError:
+        _quiet_stdout()
+        return 0
     except AtelierError as error:
-        print(f"atelier: {error.message}", file=sys.stderr)
+        out(f"atelier: {error.message}", error=True)
         return 1
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # the last net: one line, never a traceback
-        print(
+        out(
             "atelier: "
             + _("unexpected error ({kind}: {error}); everything saved so far is on disk.").format(
                 kind=type(error).__name__, error=error
             ),
-            file=sys.stderr,
+            error=True,
         )
         return 1
 
 
 def run_tui(args: argparse.Namespace, folder: SessionFolder) -> int:
     from atelier.app import create_app
+    from atelier.demo import DEMO_ID, copy_demo
 
-    session_id = folder.resolve_id(args.id) if getattr(args, "id", None) else None
+    wanted = getattr(args, "id", None)
+    if wanted == DEMO_ID:  # the demo shipped in the package, copied into the folder once
+        session_id: str | None = copy_demo(folder)
+    else:
+        session_id = folder.resolve_id(wanted) if wanted else None
     app = create_app(
         folder.root,
         lang=i18n.get_language(),
@@ -153,21 +199,32 @@ def cmd_list(args: argparse.Namespace, folder: SessionFolder) -> int:
 
     scan = folder.scan()
     for problem in scan.problems:
-        print(f"atelier: {problem}", file=sys.stderr)
+        out(f"atelier: {problem}", error=True)
     if not scan.sessions:
-        print(_("No session in {folder}.").format(folder=folder.root))
+        out(_("No session in {folder}.").format(folder=folder.root))
         return 0
     lang = i18n.get_language()
+    out(
+        i18n.plural(
+            lang,
+            len(scan.sessions),
+            _("{count} session in {folder}:"),
+            _("{count} sessions in {folder}:"),
+            folder=folder.root,
+        )
+    )
     for info in scan.sessions:
         lock = _(" (open elsewhere)") if info.locked else ""
-        print(
-            f"{info.id}\t{i18n.format_date(info.date, lang)}\t{_(PHASE_LABELS[info.phase])}\t"
-            + i18n.plural(lang, info.ideas, _("{count} idea"), _("{count} ideas"))
+        out(
+            info.id,
+            i18n.format_date(info.date, lang),
+            _(PHASE_LABELS[info.phase]),
+            i18n.plural(lang, info.ideas, _("{count} idea"), _("{count} ideas"))
             + ", "
             + i18n.plural(
                 lang, info.participants, _("{count} participant"), _("{count} participants")
-            )
-            + f"\t{info.title}{lock}"
+            ),
+            info.title + lock,
         )
     return 0
 
@@ -180,7 +237,7 @@ def cmd_new(args: argparse.Namespace, folder: SessionFolder) -> int:
     if args.question is not None:
         options["question"] = args.question
     session_id = folder.create(args.title, **options)
-    print(session_id)
+    out(session_id)
     return 0
 
 
@@ -188,7 +245,7 @@ def cmd_show(args: argparse.Namespace, folder: SessionFolder) -> int:
     from atelier.summary import overview_text
 
     session = folder.load(folder.resolve_id(args.id))
-    print(overview_text(session))
+    out(overview_text(session))
     return 0
 
 
@@ -197,11 +254,11 @@ def cmd_templates(args: argparse.Namespace, folder: SessionFolder) -> int:
 
     found = load_templates(args.templates)
     for problem in found.problems:
-        print(f"atelier: {problem}", file=sys.stderr)
+        out(f"atelier: {problem}", error=True)
     lang = i18n.get_language()
     for template in found.templates:
         origin = _("built-in") if template.builtin else str(template.source)
-        print(f"{template.id}\t{template.title(lang)}\t{origin}")
+        out(template.id, template.title(lang), origin)
     return 0
 
 
@@ -214,7 +271,7 @@ def cmd_export(args: argparse.Namespace, folder: SessionFolder) -> int:
     else:
         paths = [export_session(session, args.format, args.output, bom=args.bom)]
     for path in paths:
-        print(path)
+        out(path)
     return 0
 
 
@@ -222,7 +279,7 @@ def cmd_synthesis(args: argparse.Namespace, folder: SessionFolder) -> int:
     from atelier.export import export_synthesis
 
     sessions = [folder.load(folder.resolve_id(i)) for i in args.ids]
-    print(
+    out(
         export_synthesis(
             sessions, args.format, args.output, title=args.title, lang=i18n.get_language()
         )
@@ -234,7 +291,7 @@ def cmd_import(args: argparse.Namespace, folder: SessionFolder) -> int:
     from atelier.export import read_json_export
 
     session = read_json_export(args.file)
-    print(folder.import_session(session))
+    out(folder.import_session(session))
     return 0
 
 

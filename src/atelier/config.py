@@ -1,15 +1,17 @@
-"""User configuration (platformdirs): preferred language and key remapping.
+"""User configuration (platformdirs): preferred language, sessions folder, key remapping.
 
 ``config.toml`` in the user config folder, for example::
 
     lang = "fr"
     theme = "light"        # light suits projectors; default dark
+    sessions_dir = "~/Documents/ateliers"   # relative: to this file's folder
     [keymap]
     next_phase = "f8"      # binding id = key(s), see the README's keymap
 """
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +24,7 @@ class UserConfig:
     lang: str | None = None
     theme: str | None = None
     keymap: dict[str, str] = field(default_factory=dict)
+    sessions_dir: Path | None = None
     problem: str | None = None
 
 
@@ -45,8 +48,40 @@ def load_config(path: Path | None = None) -> UserConfig:
     lang = data.get("lang")
     theme = data.get("theme")
     keymap = data.get("keymap", {})
+    folder = data.get("sessions_dir")
+    problem = None
+    if folder is not None and not isinstance(folder, str):
+        problem = _("{file}: sessions_dir must be a text (a folder); ignored.").format(file=path)
     return UserConfig(
         lang=lang if isinstance(lang, str) else None,
         theme=theme if theme in ("light", "dark") else None,
         keymap={str(k): str(v) for k, v in keymap.items()} if isinstance(keymap, dict) else {},
+        sessions_dir=path.parent / Path(folder).expanduser()
+        if isinstance(folder, str) and folder
+        else None,
+        problem=problem,
     )
+
+
+def user_sessions_dir() -> Path:
+    """The sessions folder when nothing else is chosen: the user data folder (platformdirs),
+    the same wherever atelier is started."""
+    from platformdirs import user_data_path
+
+    return user_data_path("atelier") / "sessions"
+
+
+def sessions_dir(explicit: Path | None, config: UserConfig) -> Path:
+    """The one sessions folder, first found of: ``--dir``, ``$ATELIER_DIR``, ``sessions_dir``
+    in config.toml, a ``./sessions`` folder that already exists, the user data folder.
+    Nothing is created here: a folder is made only when a session is written into it."""
+    if explicit is not None:
+        return explicit
+    if os.environ.get("ATELIER_DIR"):
+        return Path(os.environ["ATELIER_DIR"])
+    if config.sessions_dir is not None:
+        return config.sessions_dir
+    local = Path("sessions")
+    if local.is_dir():
+        return local
+    return user_sessions_dir()

@@ -1,21 +1,28 @@
 """The bundled demo: a realistic French workshop on « La bienveillance au travail ».
 
-``python -m atelier.demo FOLDER`` writes it as ``FOLDER/demo.json`` (the file committed in
-``sessions/``); tests and benchmarks build it in memory with :func:`demo_session`.
+It ships as package data (``data/demo.json``); ``atelier open demo`` copies it into the
+user's sessions folder on first use, so the facilitator plays with a copy and the shipped
+file is never written. ``python -m atelier.demo`` rebuilds the shipped file and
+``python -m atelier.demo FOLDER`` writes ``FOLDER/demo.json``; tests and benchmarks build it
+in memory with :func:`demo_session`.
 """
 
 from __future__ import annotations
 
+import json
+import shutil
 import sys
+import tempfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from atelier import clock, model
+from atelier import clock, codec, model
 from atelier.model import Session
 from atelier.store import SessionFolder
 from atelier.templates import load_templates
 
 DEMO_ID = "demo"
+DEMO_FILE = Path(__file__).parent / "data" / "demo.json"
 PEOPLE = ["Awa", "Bruno", "Chloé", "Djamel", "Élise", "François", "Gaëlle", "Hugo"]
 IDEAS = [
     ("Awa", "Se dire bonjour le matin, dans tous les services", "Relations au quotidien"),
@@ -145,5 +152,21 @@ def write_demo(folder: Path) -> Path:
     return path
 
 
+def copy_demo(folder: SessionFolder) -> str:
+    """The demo's id in ``folder``, copied there from the package if it is not there yet
+    (a demo the facilitator changed or finished stays as it is; delete it to start over)."""
+    if not folder.path_for(DEMO_ID).exists():
+        document = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
+        folder.save_new(codec.from_document(document, DEMO_ID))
+    return DEMO_ID
+
+
+def rebuild_shipped_demo() -> Path:
+    """Rewrite ``data/demo.json`` byte for byte as a session file (for maintainers)."""
+    with tempfile.TemporaryDirectory() as temp:
+        shutil.copyfile(write_demo(Path(temp)), DEMO_FILE)
+    return DEMO_FILE
+
+
 if __name__ == "__main__":
-    print(write_demo(Path(sys.argv[1] if len(sys.argv) > 1 else "sessions")))
+    print(write_demo(Path(sys.argv[1])) if len(sys.argv) > 1 else rebuild_shipped_demo())

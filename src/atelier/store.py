@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from tinydb import TinyDB
 from tinydb.storages import Storage
@@ -722,10 +722,6 @@ def slugify(title: str, limit: int = 40) -> str:
     return "" if slug in _WINDOWS_RESERVED else slug
 
 
-def default_folder() -> Path:
-    return Path(os.environ.get("ATELIER_DIR") or "sessions")
-
-
 class SessionFolder:
     """The sessions folder: every path it builds comes from a generated id and stays inside."""
 
@@ -733,16 +729,22 @@ class SessionFolder:
     TRASH = "trash"
 
     def __init__(self, root: Path) -> None:
-        self.root = Path(root).expanduser()
+        """Nothing is created here: reading (list, show, export) leaves no folder behind;
+        the folder is made when the first session is written (:meth:`save_new`)."""
+        self.root = Path(root).expanduser().resolve()
         try:
-            self.root.mkdir(parents=True, exist_ok=True)
+            existing = next(p for p in (self.root, *self.root.parents) if p.exists())
+            if not existing.is_dir():
+                raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR))
         except OSError as error:
-            raise AtelierError(
-                _("Cannot use the sessions folder {folder}: {reason}.").format(
-                    folder=self.root, reason=error.strerror or error
-                )
-            ) from None
-        self.root = self.root.resolve()
+            self._unusable(error)
+
+    def _unusable(self, error: OSError) -> NoReturn:
+        raise AtelierError(
+            _("Cannot use the sessions folder {folder}: {reason}.").format(
+                folder=self.root, reason=error.strerror or error
+            )
+        ) from None
 
     # ---- names
     def path_for(self, session_id: str) -> Path:
@@ -841,6 +843,7 @@ class SessionFolder:
             raise AtelierError(_("A session {id} already exists.").format(id=session.id))
         data = json.dumps(codec.to_document(session), ensure_ascii=False, separators=(",", ":"))
         try:
+            self.root.mkdir(parents=True, exist_ok=True)
             atomic_write(path, data.encode())
         except OSError as error:
             raise AtelierError(

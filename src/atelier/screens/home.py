@@ -23,11 +23,9 @@ from .dialogs import Choice, ConfirmDialog, PickerDialog, TextPrompt
 
 
 def shown_path(path: Path) -> str:
-    """A folder as the facilitator would type it: relative to where atelier was started."""
-    try:
-        return str(path.relative_to(Path.cwd())) or "."
-    except ValueError:
-        return str(path)
+    """The folder as an absolute path: the same wherever atelier was started, so the
+    facilitator can find the files again from a file manager or another terminal."""
+    return str(path.absolute())
 
 
 class HomeScreen(AtelierScreen):
