@@ -349,16 +349,18 @@ def table_rows(document: Mapping[str, Any], table: str) -> dict[int, Any]:
     return out
 
 
-def record_from_row(cls: type, table: str, number: int, row: object) -> Any:
-    where = f"{table} #{number}"
+def record_from_row(
+    cls: type, table: str, number: int, row: object, where: str = "", prefix: str = ""
+) -> Any:
+    """One record of a table, its id taken from the table's key (and checked against the
+    id the row repeats)."""
+    where = where or f"{table} #{number}"
     if not isinstance(row, dict):
-        refuse(where, _("{field} must be a JSON object.").format(field=where))
+        field = prefix.rstrip(".") or where
+        refuse(where, _("{field} must be a JSON object.").format(field=field))
     if "id" in row and row["id"] != number:
-        refuse(
-            where,
-            _("{field}: unknown value “{value}”.").format(field="id", value=_shown(row["id"])),
-        )
-    return cls(id=number, **record_values(cls, row, where, skip=("id",)))
+        _unknown(where, f"{prefix}id", row["id"])
+    return cls(id=number, **record_values(cls, row, where, prefix, skip=("id",)))
 
 
 def session_from_document(
@@ -544,7 +546,7 @@ def check_log(
                 _unknown(where, name, key)
             for state in (before, after):
                 if state is not None:
-                    record_from_row(collections[name_], f"{where} {name}", int(key), state)
+                    record_from_row(collections[name_], name_, int(key), state, where, f"{name}.")
             logged[name_].add(int(key))
 
 
