@@ -68,7 +68,7 @@ DAMAGED: dict[str, tuple[bytes, str]] = {
     "title-list": (_document(lambda d: d["meta"]["1"].update(title=["a"])), "title must be a text"),
     "idea-number": (_document(lambda d: d["ideas"]["3"].update(text=3)), "ideas #3: text must be"),
     "surrogate": (
-        _document(lambda d: None).replace("La bienveillance".encode(), b"\\ud800"),
+        _document(lambda d: None).replace(b"La bienveillance", b"\\ud800"),
         "invalid character",
     ),
     "nan-timer": (

@@ -6,9 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 import import_cases
+import pytest
 
 from atelier import cli, codec, i18n, model, store
 from atelier.errors import AtelierError

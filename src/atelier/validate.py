@@ -435,8 +435,8 @@ def check_session(session: Session, meta: str) -> None:
     voted: set[tuple[int, int]] = set()
     for ballot in session.ballots:
         where = f"ballots #{ballot.id}"
-        vote_round = rounds.get(ballot.round_id)
-        if vote_round is None:
+        its_round = rounds.get(ballot.round_id)
+        if its_round is None:
             _missing(where, "round_id", N_("vote round"), ballot.round_id)
         if ballot.voter_id is not None:
             if ballot.voter_id not in people:
@@ -444,7 +444,7 @@ def check_session(session: Session, meta: str) -> None:
             if (ballot.round_id, ballot.voter_id) in voted:
                 refuse(where, _("This participant has already voted."))
             voted.add((ballot.round_id, ballot.voter_id))
-        _check_ballot(ballot, vote_round, where)
+        _check_ballot(ballot, its_round, where)
 
 
 def _check_round(vote_round: VoteRound, rounds: Mapping[int, VoteRound]) -> None:
