@@ -198,3 +198,17 @@ def test_a_folder_that_refuses_the_damaged_subfolder_still_lists(
     assert scan.problems == [
         "broken-1.json does not parse (line 1). The file was left where it is."
     ]
+
+
+def test_a_listed_session_damaged_later_is_caught_at_the_next_listing(
+    folder: SessionFolder,
+) -> None:
+    """The list remembers what it checked only while the bytes stay the same."""
+    session_id = folder.create("Bientôt abîmée")
+    path = folder.path_for(session_id)
+    assert [s.id for s in folder.scan().sessions] == [session_id]
+    data = path.read_bytes()
+    path.write_bytes(data.replace(b'"phase":"setup"', b'"phase":"lunch"'))  # same size
+    scan = folder.scan()
+    assert scan.sessions == [] and "phase: unknown value “lunch”" in scan.problems[0]
+    assert (folder.root / "damaged" / path.name).read_bytes() != data

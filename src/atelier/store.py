@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -695,7 +696,7 @@ class SessionFolder:
             if not ID_PATTERN.match(path.stem):
                 continue
             try:
-                sessions.append(_info(path, read_document(path)))
+                sessions.append(_listed(path))
             except TooNew as error:
                 problems.append(error.message)  # left exactly where it is
             except Exception as error:  # whatever it is, it must not hide the other sessions
@@ -819,6 +820,28 @@ def _info(path: Path, document: dict[str, Any]) -> SessionInfo:
         path=path,
         locked=_held(path),
     )
+
+
+#: session file → (a digest of its bytes and its journal's, what the list shows): a file
+#: checked once is not checked again until it changes (the home screen lists the folder
+#: each time it is shown; reading and hashing cost little next to checking).
+_LISTED: dict[Path, tuple[bytes, SessionInfo]] = {}
+
+
+def _listed(path: Path) -> SessionInfo:
+    try:
+        digest = hashlib.blake2b(path.read_bytes(), digest_size=16)
+        journal = journal_path(path)
+        if journal.exists():
+            digest.update(journal.read_bytes())
+    except OSError:
+        return _info(path, read_document(path))  # which says why it cannot be read
+    known = _LISTED.get(path)
+    if known is not None and known[0] == digest.digest():
+        return replace(known[1], locked=_held(path))
+    info = _info(path, read_document(path))
+    _LISTED[path] = (digest.digest(), info)
+    return info
 
 
 def _readable(path: Path) -> bool:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 import re
 import types
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import MISSING, fields, is_dataclass, replace
 from datetime import datetime
@@ -53,6 +54,9 @@ NUMBER_LIMIT = 10**9
 #: Texts no table below limits (ids of templates, option keys…).
 TEXT_LIMIT = 10_000
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+#: what model.clean_text would change in a one-line text (controls, runs of spaces, tabs)
+_UNCLEAN = re.compile("[\x00-\x1f\x7f-\x9f]|  ")
 _KEY = re.compile(r"[1-9][0-9]{0,8}\Z")  # a record id as a table key, in canonical form
 _OPTION = re.compile(r"(cluster|idea):([1-9][0-9]{0,8})\Z")
 
@@ -60,6 +64,11 @@ _OPTION = re.compile(r"(cluster|idea):([1-9][0-9]{0,8})\Z")
 @cache
 def _hints(cls: type) -> dict[str, Any]:
     return get_type_hints(cls, vars(model))
+
+
+@cache
+def _shape(hint: Any) -> tuple[Any, tuple[Any, ...]]:
+    return get_origin(hint), get_args(hint)
 
 
 # --------------------------------------------------------------------------- the tables
@@ -166,26 +175,26 @@ def _unknown(where: str, name: str, value: object) -> NoReturn:
 def check_depth(document: object, limit: int = MAX_DEPTH) -> None:
     """Refuse nesting deeper than any session needs, without recursion (so a file of
     100,000 nested lists is refused instead of exhausting the stack)."""
-    stack: list[tuple[object, int]] = [(document, 1)]
+    if not isinstance(document, dict | list):
+        return
+    stack: list[tuple[dict[Any, Any] | list[Any], int]] = [(document, 1)]
     while stack:
         value, depth = stack.pop()
-        if isinstance(value, dict):
-            children: Iterable[object] = value.values()
-        elif isinstance(value, list | tuple):
-            children = value
-        else:
-            continue
         if depth > limit:
             raise AtelierError(
                 _("The data is nested too deeply (more than {limit} levels).").format(limit=limit)
             )
-        stack.extend((child, depth + 1) for child in children)
+        for child in value.values() if isinstance(value, dict) else value:
+            if isinstance(child, dict | list):
+                stack.append((child, depth + 1))
 
 
 def _text(value: object, where: str, name: str) -> str:
     if not isinstance(value, str):
         _type_error(where, name, str)
-    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in value):
+    if len(value) > TEXT_LIMIT:
+        _out_of_range(where, f"len({name})", 0, TEXT_LIMIT)
+    if _SURROGATE.search(value):
         refuse(
             where, _("{field} contains an invalid character (a lone surrogate).").format(field=name)
         )
@@ -195,12 +204,12 @@ def _text(value: object, where: str, name: str) -> str:
 def convert(value: object, hint: Any, where: str, name: str) -> Any:
     """``value`` as read from JSON, checked against a type annotation and converted (lists
     become tuples, objects become records)."""
-    origin = get_origin(hint)
+    origin, args = _shape(hint)
     if hint is Any:
         return value
     if origin in (Union, types.UnionType):
-        options = [a for a in get_args(hint) if a is not type(None)]
-        if value is None and len(options) < len(get_args(hint)):
+        options = [a for a in args if a is not type(None)]
+        if value is None and len(options) < len(args):
             return None
         for option in options[:-1]:
             try:
@@ -225,7 +234,6 @@ def convert(value: object, hint: Any, where: str, name: str) -> Any:
     if origin in (tuple, list):
         if not isinstance(value, list | tuple):
             _type_error(where, name, hint)
-        args = get_args(hint)
         if len(args) == 2 and args[1] is Ellipsis:
             items = [convert(v, args[0], where, f"{name}[{i}]") for i, v in enumerate(value)]
         elif args:
@@ -241,7 +249,7 @@ def convert(value: object, hint: Any, where: str, name: str) -> Any:
     if origin is dict:
         if not isinstance(value, dict):
             _type_error(where, name, hint)
-        key_hint, value_hint = get_args(hint) or (Any, Any)
+        key_hint, value_hint = args or (Any, Any)
         return {
             convert(k, key_hint, where, name): convert(v, value_hint, where, f"{name}.{_shown(k)}")
             for k, v in value.items()
@@ -259,17 +267,33 @@ def record_values(
     """The fields of a ``cls`` record read from ``data``: unknown keys are ignored (a newer
     minor version may add some), a missing field takes its default or is refused."""
     values: dict[str, Any] = {}
-    for spec in fields(cls):
-        if spec.name in skip:
+    for field, hint, required, default, ruled in _plan(cls):
+        if field in skip:
             continue
-        name = prefix + spec.name
-        if spec.name not in data:
-            if spec.default is MISSING and spec.default_factory is MISSING:
+        name = prefix + field
+        if field not in data:
+            if required:
                 refuse(where, _("{field} is missing.").format(field=name))
             continue
-        value = convert(data[spec.name], _hints(cls)[spec.name], where, name)
-        values[spec.name] = _field_rules(cls, spec.name, value, spec.default, where, name)
+        value = convert(data[field], hint, where, name)
+        values[field] = _field_rules(cls, field, value, default, where, name) if ruled else value
     return values
+
+
+@cache
+def _plan(cls: type) -> tuple[tuple[str, Any, bool, Any, bool], ...]:
+    """Per field: name, annotation, required, default, whether a table above names it."""
+    return tuple(
+        (
+            spec.name,
+            _hints(cls)[spec.name],
+            spec.default is MISSING and spec.default_factory is MISSING,
+            spec.default,
+            any((cls, spec.name) in table for table in (TEXTS, RANGES, CHOICES, DATES))
+            or _is_timestamp(spec.name),
+        )
+        for spec in fields(cls)
+    )
 
 
 def _field_rules(cls: type, field: str, value: Any, default: Any, where: str, name: str) -> Any:
@@ -300,13 +324,18 @@ def _field_rules(cls: type, field: str, value: Any, default: Any, where: str, na
         return day
     if _is_timestamp(field) and isinstance(value, str) and (value or default != ""):
         check_timestamp(value, where, name)
-    if isinstance(value, str) and len(value) > TEXT_LIMIT:
-        _out_of_range(where, f"len({name})", 0, TEXT_LIMIT)
     return value
 
 
 def _cleaner(what: str, longest: int, shortest: int, where: str) -> Callable[[str], str]:
     def clean(text: str) -> str:
+        if (  # already clean, as atelier writes it: the common case, kept cheap
+            shortest <= len(text) <= longest
+            and text == text.strip()
+            and not _UNCLEAN.search(text)
+            and unicodedata.is_normalized("NFC", text)
+        ):
+            return text
         try:
             return model.clean_text(text, what, max_len=longest, min_len=shortest)
         except AtelierError as error:
