@@ -19,8 +19,10 @@ from textual.widgets import DataTable, Static
 
 from atelier import cli, codec, model
 from atelier.app import create_app
+from atelier.errors import AtelierError
 from atelier.screens.home import HomeScreen
-from atelier.store import SessionFolder
+from atelier.store import FolderScan, SessionFolder
+from atelier.templates import parse_template
 
 Change = Callable[[dict[str, Any]], object]
 
@@ -212,3 +214,22 @@ def test_a_listed_session_damaged_later_is_caught_at_the_next_listing(
     scan = folder.scan()
     assert scan.sessions == [] and "phase: unknown value “lunch”" in scan.problems[0]
     assert (folder.root / "damaged" / path.name).read_bytes() != data
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ("[vote]\ndots_per_voter = 0\n", "between 1 and 100"),
+        ("[vote]\nmax_per_option = 500\n", "between 1 and 100"),
+        ('[vote]\ngrades = ["bien", "mal"]\n', "Number of grades"),
+        ('closing = "' + "x" * 400 + '"\n', "The closing message is too long"),
+    ],
+)
+def test_a_template_never_makes_a_session_the_checks_would_refuse(
+    folder: SessionFolder, extra: str, message: str
+) -> None:
+    """Whatever a session is created with is checked on creation, not found damaged later."""
+    template = parse_template('id = "mine"\nname = "Mine"\n' + extra)
+    with pytest.raises(AtelierError, match=message):
+        folder.create("Atelier", **template.session_options("fr"))
+    assert folder.scan() == FolderScan([], [])

@@ -484,10 +484,17 @@ def new_session(
         date=clock.today().isoformat(),
         lang=lang,
         template=template,
-        closing_message=DEFAULT_CLOSING[lang] if closing_message is None else closing_message,
+        closing_message=clean_text(
+            DEFAULT_CLOSING[lang] if closing_message is None else closing_message,
+            N_("The closing message"),
+            max_len=MESSAGE_MAX,
+            min_len=0,
+        ),
         phases={p: PhaseTime((minutes or {}).get(p, DEFAULT_MINUTES[p])) for p in PHASES},
-        vote=vote or VoteSettings(),
     )
+    if vote is not None:  # from a template file: checked like settings typed in setup
+        names: tuple[str, ...] = VoteSettings.__slots__  # type: ignore[attr-defined]
+        session = configure_vote(session, **{name: getattr(vote, name) for name in names})
     for rule_title, explanation in rules:
         session = add_rule(session, rule_title, explanation)
     for label in clusters:
