@@ -147,11 +147,14 @@ async def test_home_screen_shows_every_good_session_and_every_damaged_file(
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     app = create_app(folder.root, "en")
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         table = app.screen.query_one(DataTable)
         assert sorted(str(key.value) for key in table.rows) == sorted(good)
+        # 19 reasons never push the sessions off a small screen: every row is in view
+        assert table.region.y >= 0 and table.region.bottom <= 23
+        assert table.region.height >= len(good) + 1
         shown = str(app.screen.query_one("#home-problems", Static).render())
         problems = [line.removeprefix("⚠ ") for line in shown.splitlines()]
         assert app.unexpected_errors == []
