@@ -20,7 +20,6 @@ new record never reuses an id.
 
 from __future__ import annotations
 
-import math
 import re
 import types
 import unicodedata
@@ -228,7 +227,7 @@ def convert(value: object, hint: Any, where: str, name: str) -> Any:
             _type_error(where, name, hint)
         if hint is int and not isinstance(value, int):
             _type_error(where, name, int)
-        if not math.isfinite(value) or not 0 <= value <= NUMBER_LIMIT:
+        if not 0 <= value <= NUMBER_LIMIT:  # also NaN and infinities (never in range)
             _out_of_range(where, name, 0, NUMBER_LIMIT)
         return float(value) if hint is float else value
     if origin in (tuple, list):
@@ -491,8 +490,10 @@ def _check_round(vote_round: VoteRound, rounds: Mapping[int, VoteRound]) -> None
         _out_of_range(where, "len(grades)", voting.MIN_GRADES, voting.MAX_GRADES)
     if vote_round.parent_id is not None:
         parent = rounds.get(vote_round.parent_id)
-        if parent is None or parent.id >= vote_round.id:  # a run-off comes after its round
+        if parent is None:
             _missing(where, "parent_id", N_("vote round"), vote_round.parent_id)
+        if parent.id >= vote_round.id:  # a run-off comes after its round (so: no cycle)
+            _unknown(where, "parent_id", vote_round.parent_id)
         if any(o not in parent.options for o in vote_round.options):
             refuse(where, _("A run-off needs at least two options of the vote."))
     for option in vote_round.tallies:
