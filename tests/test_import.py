@@ -308,3 +308,29 @@ def test_the_undo_log_is_checked_too(folder: SessionFolder) -> None:
     with pytest.raises(AtelierError, match="undo #1: changes.0..text must be a text"):
         folder.open(session_id)
     assert store.UNDO_TABLE in codec.LOG_TABLES and store.REDO_TABLE in codec.LOG_TABLES
+
+
+def test_an_id_only_the_undo_log_remembers_is_never_handed_out_again(
+    folder: SessionFolder,
+) -> None:
+    session_id = folder.create("Atelier")
+    with folder.open(session_id) as handle:
+        for text in ("un", "deux", "trois"):
+            handle.apply(model.add_idea, text)
+        handle.apply(model.delete_idea, 3)
+    path = folder.path_for(session_id)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["meta"]["1"]["seq"]["ideas"] = 2  # hand-edited: as if 3 had never been given
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with folder.open(session_id) as handle:
+        assert handle.session.seq["ideas"] == 3
+        handle.apply(model.add_idea, "quatre")
+        assert handle.undo() == "add an idea"
+        assert handle.undo() == "delete an idea"  # « trois » comes back as idea 3, alone
+        assert [(i.id, i.text) for i in handle.session.ideas] == [
+            (1, "un"),
+            (2, "deux"),
+            (3, "trois"),
+        ]
+        assert handle.redo() == "delete an idea" and handle.redo() == "add an idea"
+        assert [i.id for i in handle.session.ideas] == [1, 2, 4]

@@ -46,7 +46,6 @@ COLLECTIONS: dict[str, type] = {
     "ballots": Ballot,
     "actions": Action,
 }
-_ORDERED = {"rules", "clusters"}  # sorted by their ``order`` field, the rest by id
 _META_SKIP = set(COLLECTIONS) | {"id"}
 _FIELDS: dict[type, tuple[str, ...]] = {
     cls: tuple(f.name for f in fields(cls))
@@ -106,7 +105,9 @@ def from_document(document: Any, session_id: str) -> Session:
     if not isinstance(document, dict) or META_TABLE not in document:
         raise AtelierError(_("This is not an atelier session file."))
     document = migrate_document(document)
-    return validate.session_from_document(document, session_id, COLLECTIONS, META_TABLE, LOG_TABLES)
+    return validate.session_from_document(
+        document, session_id, COLLECTIONS, META_TABLE, LOG_TABLES, KEPT_LOG
+    )
 
 
 #: version → function upgrading a session document to version + 1.

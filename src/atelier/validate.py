@@ -391,6 +391,11 @@ def record_from_row(
     return cls(id=number, **record_values(cls, row, where, prefix, skip=("id",)))
 
 
+def _position(record: Any) -> tuple[int, int]:
+    """Records with an ``order`` (rules, clusters) are kept in it; the others by id."""
+    return (getattr(record, "order", 0), record.id)
+
+
 def session_from_document(
     document: Mapping[str, Any],
     session_id: str,
@@ -407,13 +412,10 @@ def session_from_document(
     if not isinstance(meta, dict):
         refuse(meta_table, _("{field} must be a JSON object.").format(field=meta_table))
     values = record_values(Session, meta, meta_table, skip=("id", *collections))
-    ordered = {"rules", "clusters"}
     for name, cls in collections.items():
-        records = [
-            record_from_row(cls, name, n, row) for n, row in table_rows(document, name).items()
-        ]
-        key = (lambda r: (r.order, r.id)) if name in ordered else (lambda r: r.id)
-        values[name] = tuple(sorted(records, key=key))
+        rows = table_rows(document, name).items()
+        records = [record_from_row(cls, name, n, row) for n, row in rows]
+        values[name] = tuple(sorted(records, key=_position))
     session = Session(id=session_id, **values)
     logged = {name: set[int]() for name in collections}
     for table in log_tables:
