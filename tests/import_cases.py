@@ -4,12 +4,16 @@ accepted document must pass: it shows, exports in every format and takes a new i
 from __future__ import annotations
 
 import copy
+import json
+import tempfile
 from datetime import datetime, timedelta, timezone
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from atelier import clock, codec, demo, export, model, summary
 from atelier.model import Session
+from atelier.store import SessionFolder
 
 AT = datetime(2026, 11, 25, 9, 0, tzinfo=timezone(timedelta(hours=1)))
 
@@ -80,3 +84,31 @@ def usable(session: Session) -> None:
     new = after.ideas[-1]
     assert new.id not in used and new.text == "Une idée de plus"
     assert codec.to_document(codec.from_document(codec.to_document(after), "again"))
+
+
+@cache
+def _file_document() -> dict[str, Any]:
+    """A session file as the store leaves it: undo and redo logs included."""
+    previous = clock._frozen
+    clock.freeze(AT)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = SessionFolder(Path(tmp))
+            session_id = folder.create("Atelier journalisé")
+            with folder.open(session_id) as handle:
+                handle.apply(model.add_participant, "Awa")
+                for text in ("un", "deux", "trois"):
+                    handle.apply(model.add_idea, text, 1)
+                handle.apply(model.add_cluster, "Thème")
+                handle.apply(model.move_idea, 2, 1)
+                handle.apply(model.delete_idea, 3)
+                handle.apply(model.update_setup, facilitator="Sonia")
+                handle.undo()
+            data: dict[str, Any] = json.loads(folder.path_for(session_id).read_bytes())
+            return data
+    finally:
+        clock.freeze(previous)
+
+
+def file_document() -> dict[str, Any]:
+    return copy.deepcopy(_file_document())

@@ -334,3 +334,28 @@ def test_an_id_only_the_undo_log_remembers_is_never_handed_out_again(
         ]
         assert handle.redo() == "delete an idea" and handle.redo() == "add an idea"
         assert [i.id for i in handle.session.ideas] == [1, 2, 4]
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("facilitator", ["x"], "undo #1: changes[0].facilitator must be a text"),
+        ("phase", "lunch", "undo #1: changes[0].phase: unknown value “lunch”"),
+        ("phases.vote.planned_minutes", -1, "changes[0].phases.vote.planned_minutes must be"),
+        ("seq.ideas", "3", "undo #1: changes[0].seq.ideas must be a whole number"),
+        ("vote.method", "borda", "undo #1: changes[0].vote.method: unknown value “borda”"),
+    ],
+)
+def test_settings_the_undo_log_would_restore_are_checked(
+    folder: SessionFolder, key: str, value: object, message: str
+) -> None:
+    session_id = folder.create("Atelier")
+    with folder.open(session_id) as handle:
+        handle.apply(model.update_setup, facilitator="Sonia")
+    path = folder.path_for(session_id)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["undo"]["1"]["changes"] = [["meta", key, value, value]]
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(AtelierError) as error:
+        folder.open(session_id)
+    assert message in error.value.message

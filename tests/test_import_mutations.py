@@ -1,12 +1,14 @@
 """Damaged imports and session files, generated: Hypothesis mutates valid documents (the
-demo workshop and a bigger one with every kind of record) — wrong types, deleted keys,
-negative and huge numbers, unknown references, absurd nesting, odd keys — and checks:
+demo workshop, a bigger one with every kind of record, a session file with its undo log)
+— wrong types, deleted keys, negative and huge numbers, unknown references, absurd
+nesting, odd keys — and checks:
 
 * never a traceback or « unexpected error »: only an AtelierError with a message;
 * never a partial write: a refused import leaves the sessions folder byte-identical;
 * an accepted document always shows, exports in every format and takes a new idea with a
-  fresh id; as a session file it lists and opens, and otherwise it is set aside intact
-  while the good session next to it still lists.
+  fresh id; as a session file it lists and opens (its undo and redo logs replay without a
+  crash), and otherwise it is set aside intact while the good session next to it still
+  lists.
 
 ``ATELIER_MUTATIONS=2000 pytest tests/test_import_mutations.py`` runs more examples (the
 figure in docs/durability.md); the suite runs a quicker, reproducible share.
@@ -116,8 +118,12 @@ def _parent(document: Any, path: Path_) -> Any:
 
 @st.composite
 def mutated(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
-    base = draw(st.sampled_from(["demo", "big"]))
-    document = import_cases.demo_document() if base == "demo" else import_cases.big_document()
+    base = draw(st.sampled_from(["demo", "big", "file"]))
+    document = {
+        "demo": import_cases.demo_document,
+        "big": import_cases.big_document,
+        "file": import_cases.file_document,  # with undo and redo logs
+    }[base]()
     steps: list[str] = []
     for _step in range(draw(st.integers(1, 3))):
         places = [p for p in _paths(document) if p]
@@ -207,6 +213,11 @@ def _check_session_file(data: bytes, work: Path) -> None:
     if "mutated" in listed:
         assert scan.problems == []
         with folder.open("mutated") as handle:
+            for step in (handle.undo, handle.redo, handle.redo):  # the logs as read
+                try:
+                    step()
+                except AtelierError:
+                    pass
             handle.apply(model.add_idea, "Encore une idée")
             import_cases.usable(handle.session)
     else:
