@@ -468,12 +468,13 @@ def check_session(session: Session, meta: str) -> None:
         its_round = rounds.get(ballot.round_id)
         if its_round is None:
             _missing(where, "round_id", N_("vote round"), ballot.round_id)
-        if ballot.voter_id is not None:
-            if ballot.voter_id not in people:
-                _missing(where, "voter_id", N_("participant"), ballot.voter_id)
-            if (ballot.round_id, ballot.voter_id) in voted:
+        voter = getattr(ballot, "voter_id", None)  # secret ballots may carry no voter
+        if voter is not None:
+            if voter not in people:
+                _missing(where, "voter_id", N_("participant"), voter)
+            if (ballot.round_id, voter) in voted:
                 refuse(where, _("This participant has already voted."))
-            voted.add((ballot.round_id, ballot.voter_id))
+            voted.add((ballot.round_id, voter))
         _check_ballot(ballot, its_round, where)
 
 
