@@ -38,6 +38,7 @@ MODULES = {
     "latency": "latency",
     "repaint": "repaint",
     "export": "export_bench",
+    "listing": "listing",
     "memory": "memory",
     "idle": "idle_cpu",
     "clustering": None,  # bench/clustering_speed.py, run as it is

@@ -262,8 +262,15 @@ def test_hostile_texts_survive_every_format(tmp_path: Path) -> None:
     assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
     assert "'=SUM(A1:A9)" in cells and "'+owner" in cells and "x" * 5000 in cells
 
-    back = jsonfile.parse(rendered["json"], "hostile.json")
-    assert codec.to_document(back) == codec.to_document(session)
+    with pytest.raises(AtelierError, match="hostile.json: ideas #11: The idea is too long"):
+        jsonfile.parse(rendered["json"], "hostile.json")  # past the limits: refused on import
+    cut = tuple(
+        replace(i, text=i.text[: model.IDEA_MAX], merged=(i.text[: model.IDEA_MAX],))
+        for i in session.ideas
+    )
+    within = replace(session, ideas=cut)
+    back = jsonfile.parse(export.render(within, "json"), "hostile.json")
+    assert codec.to_document(back) == codec.to_document(within)
 
 
 def test_markdown_escape_keeps_text_as_text() -> None:

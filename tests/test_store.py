@@ -242,7 +242,7 @@ def test_set_aside_never_overwrites(folder: SessionFolder) -> None:
     assert (folder.root / "damaged" / "broken-1.2.json").read_bytes() == b"second {"
 
 
-def test_damaged_records_are_reported_and_left_in_place(folder: SessionFolder) -> None:
+def test_damaged_records_are_refused_by_name_and_set_aside(folder: SessionFolder) -> None:
     session_id = with_ideas(folder, "one")
     path = folder.path_for(session_id)
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -250,12 +250,19 @@ def test_damaged_records_are_reported_and_left_in_place(folder: SessionFolder) -
     data["ideas"]["1"].pop("text")
     path.write_text(json.dumps(data), encoding="utf-8")
     before = path.read_bytes()
-    with pytest.raises(AtelierError, match=f"{path.name}: The session data is damaged"):
+    message = f"{path.name}: ideas #1: id: unknown value “x”."
+    with pytest.raises(AtelierError) as info:
         folder.open(session_id)
-    with pytest.raises(AtelierError, match=f"{path.name}: The session data is damaged"):
+    assert info.value.message == message
+    with pytest.raises(AtelierError, match=message):
         folder.load(session_id)
-    assert [s.id for s in folder.scan().sessions] == [session_id]  # listed from its meta
-    assert path.read_bytes() == before
+    assert path.read_bytes() == before  # opening never touches it
+    scan = folder.scan()
+    assert scan.sessions == []
+    assert scan.problems == [
+        f"{message} It was set aside as damaged/{path.name}; the other sessions are usable."
+    ]
+    assert (folder.root / "damaged" / path.name).read_bytes() == before
 
 
 def test_too_new_file_is_left_untouched(folder: SessionFolder) -> None:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import fields
 from typing import Any
 
+from atelier import validate
 from atelier.errors import AtelierError
 from atelier.i18n import _
 from atelier.model import (
@@ -29,6 +30,11 @@ from atelier.model import (
 SCHEMA_VERSION = 1
 VERSION_TABLE = "atelier"
 META_TABLE = "meta"
+#: the store's undo and redo logs: checked on reading, never exported.
+LOG_TABLES = ("undo", "redo")
+#: the log whose records hold ids the counters must not hand out again (a redo log only
+#: holds ids undone since, which a new edit may reuse: it clears that log)
+KEPT_LOG = "undo"
 
 #: collection attribute of Session → its record type, in a stable order.
 COLLECTIONS: dict[str, type] = {
@@ -40,7 +46,6 @@ COLLECTIONS: dict[str, type] = {
     "ballots": Ballot,
     "actions": Action,
 }
-_ORDERED = {"rules", "clusters"}  # sorted by their ``order`` field, the rest by id
 _META_SKIP = set(COLLECTIONS) | {"id"}
 _FIELDS: dict[type, tuple[str, ...]] = {
     cls: tuple(f.name for f in fields(cls))
@@ -60,22 +65,6 @@ def record_to_dict(record: Any) -> dict[str, Any]:
     return {name: _plain(getattr(record, name)) for name in _FIELDS[type(record)]}
 
 
-def _tupled(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list) else value
-
-
-def record_from_dict(cls: type, data: dict[str, Any]) -> Any:
-    """Build a record, ignoring unknown keys (forward-compatible within a schema version)."""
-    values = {k: v for k, v in data.items() if k in _FIELDS[cls]}
-    if cls is Idea:
-        values["merged"] = tuple(values.get("merged", ()))
-    elif cls is VoteRound:
-        values["options"] = tuple(values.get("options", ()))
-        values["grades"] = tuple(values.get("grades", ()))
-        values["tallies"] = {k: tuple(v) for k, v in values.get("tallies", {}).items()}
-    return cls(**values)
-
-
 def meta_to_dict(session: Session) -> dict[str, Any]:
     meta = {
         name: _plain(getattr(session, name)) for name in _FIELDS[Session] if name not in _META_SKIP
@@ -83,23 +72,6 @@ def meta_to_dict(session: Session) -> dict[str, Any]:
     meta["phases"] = {p: record_to_dict(t) for p, t in session.phases.items()}
     meta["vote"] = record_to_dict(session.vote)
     return meta
-
-
-def session_from_parts(
-    session_id: str, meta: dict[str, Any], tables: dict[str, list[dict[str, Any]]]
-) -> Session:
-    values = {k: v for k, v in meta.items() if k in _FIELDS[Session] and k not in _META_SKIP}
-    values["phases"] = {
-        p: record_from_dict(PhaseTime, t) for p, t in meta.get("phases", {}).items()
-    }
-    vote = dict(meta.get("vote", {}))
-    vote["grades"] = tuple(vote.get("grades", ()))
-    values["vote"] = record_from_dict(VoteSettings, vote)
-    for name, cls in COLLECTIONS.items():
-        records = [record_from_dict(cls, row) for row in tables.get(name, [])]
-        key = (lambda r: (r.order, r.id)) if name in _ORDERED else (lambda r: r.id)
-        values[name] = tuple(sorted(records, key=key))
-    return Session(id=session_id, **values)
 
 
 def to_document(session: Session) -> dict[str, Any]:
@@ -124,21 +96,18 @@ def document_version(document: Any) -> object:
         return None
 
 
-def from_document(document: dict[str, Any], session_id: str) -> Session:
-    """Rebuild a session from a session file or JSON export, migrating older versions."""
+def from_document(document: Any, session_id: str) -> Session:
+    """Rebuild a session from a session file or JSON export, migrating older versions.
+
+    Everything is checked first (:mod:`atelier.validate`): a refusal is an AtelierError
+    naming the record and the field, and nothing is built from a document it refuses."""
+    validate.check_depth(document)
     if not isinstance(document, dict) or META_TABLE not in document:
         raise AtelierError(_("This is not an atelier session file."))
     document = migrate_document(document)
-    try:
-        tables = {
-            name: [{**row, "id": int(key)} for key, row in (document.get(name) or {}).items()]
-            for name in COLLECTIONS
-        }
-        return session_from_parts(session_id, document[META_TABLE]["1"], tables)
-    except (TypeError, ValueError, KeyError, AttributeError) as error:
-        raise AtelierError(
-            _("The session data is damaged: {error}.").format(error=str(error)[:200])
-        ) from None
+    return validate.session_from_document(
+        document, session_id, COLLECTIONS, META_TABLE, LOG_TABLES, KEPT_LOG
+    )
 
 
 #: version → function upgrading a session document to version + 1.
@@ -146,7 +115,9 @@ MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
 
 def check_version(version: object) -> int:
-    if not isinstance(version, int) or isinstance(version, bool) or version < 0:
+    """A version this program reads: the current one or one it can migrate from."""
+    oldest = min(MIGRATIONS, default=SCHEMA_VERSION)
+    if not isinstance(version, int) or isinstance(version, bool) or version < oldest:
         raise AtelierError(_("The schema version is missing or invalid."))
     if version > SCHEMA_VERSION:
         raise AtelierError(

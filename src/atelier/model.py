@@ -484,10 +484,17 @@ def new_session(
         date=clock.today().isoformat(),
         lang=lang,
         template=template,
-        closing_message=DEFAULT_CLOSING[lang] if closing_message is None else closing_message,
+        closing_message=clean_text(
+            DEFAULT_CLOSING[lang] if closing_message is None else closing_message,
+            N_("The closing message"),
+            max_len=MESSAGE_MAX,
+            min_len=0,
+        ),
         phases={p: PhaseTime((minutes or {}).get(p, DEFAULT_MINUTES[p])) for p in PHASES},
-        vote=vote or VoteSettings(),
     )
+    if vote is not None:  # from a template file: checked like settings typed in setup
+        names: tuple[str, ...] = VoteSettings.__slots__  # type: ignore[attr-defined]
+        session = configure_vote(session, **{name: getattr(vote, name) for name in names})
     for rule_title, explanation in rules:
         session = add_rule(session, rule_title, explanation)
     for label in clusters:
@@ -1129,86 +1136,3 @@ def edit_action(
 def delete_action(session: Session, action_id: int) -> Session:
     session.action(action_id)
     return replace(session, actions=_replace_item(session.actions, action_id, None))
-
-
-# ---- checking a session that comes from outside (an imported JSON file)
-
-
-def validated(session: Session) -> Session:
-    """The same session with every text cleaned and every limit and reference checked.
-
-    Files written by atelier already satisfy this; an imported file may not, so it is
-    checked as if every record had been typed again. Raises AtelierError on the first
-    problem, naming the record."""
-    ideas_ok = {i.id for i in session.ideas}
-    clusters_ok = {c.id for c in session.clusters}
-    people_ok = {p.id for p in session.participants}
-    rounds_ok = {r.id for r in session.rounds}
-    if session.lang not in ("fr", "en") or session.phase not in PHASES:
-        raise AtelierError(_("The session data is damaged: {error}.").format(error="lang/phase"))
-    checked = replace(
-        session,
-        title=clean_text(session.title, N_("The title"), max_len=TITLE_MAX),
-        question=clean_text(session.question, N_("The question"), max_len=QUESTION_MAX, min_len=0),
-        facilitator=clean_text(
-            session.facilitator, N_("The facilitator"), max_len=NAME_MAX, min_len=0
-        ),
-        closing_message=clean_text(
-            session.closing_message, N_("The closing message"), max_len=MESSAGE_MAX, min_len=0
-        ),
-        date=parse_date(session.date) or clock.today().isoformat(),
-        participants=tuple(
-            replace(p, name=clean_text(p.name, N_("The name"), max_len=NAME_MAX))
-            for p in session.participants
-        ),
-        rules=tuple(
-            replace(
-                r,
-                title=clean_text(r.title, N_("The rule"), max_len=RULE_TITLE_MAX),
-                explanation=clean_text(
-                    r.explanation, N_("The explanation"), max_len=RULE_TEXT_MAX, min_len=0
-                ),
-            )
-            for r in session.rules
-        ),
-        clusters=tuple(
-            replace(c, label=clean_text(c.label, N_("The cluster name"), max_len=LABEL_MAX))
-            for c in session.clusters
-        ),
-        ideas=tuple(
-            replace(i, text=clean_text(i.text, N_("The idea"), max_len=IDEA_MAX))
-            for i in session.ideas
-        ),
-        actions=tuple(
-            replace(
-                a,
-                what=clean_text(a.what, N_("The action"), max_len=ACTION_MAX),
-                owner=clean_text(a.owner, N_("The owner"), max_len=NAME_MAX, min_len=0),
-                due=parse_date(a.due),
-            )
-            for a in session.actions
-        ),
-    )
-    for idea in checked.ideas:
-        if idea.author_id is not None and idea.author_id not in people_ok:
-            raise AtelierError(
-                _("Not found: {what} {id}.").format(what=_("participant"), id=idea.author_id)
-            )
-        if idea.cluster_id is not None and idea.cluster_id not in clusters_ok:
-            raise AtelierError(
-                _("Not found: {what} {id}.").format(what=_("cluster"), id=idea.cluster_id)
-            )
-    for action in checked.actions:
-        _check_link(checked, action.link)
-    for ballot in checked.ballots:
-        if ballot.round_id not in rounds_ok:
-            raise AtelierError(
-                _("Not found: {what} {id}.").format(what=_("vote round"), id=ballot.round_id)
-            )
-    for vote_round in checked.rounds:
-        for option in vote_round.options:
-            kind, _sep, raw = option.partition(":")
-            known = ideas_ok if kind == "idea" else clusters_ok if kind == "cluster" else set()
-            if not raw.isdigit() or int(raw) not in known:
-                raise AtelierError(_("Unknown vote option: {option}.").format(option=option))
-    return checked

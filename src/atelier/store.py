@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import os
 import re
@@ -28,7 +29,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document
 
-from atelier import clock, codec, model
+from atelier import clock, codec, model, validate
 from atelier.atomicio import (
     TornAppend,
     append_line,
@@ -664,9 +665,10 @@ def read_document(path: Path) -> dict[str, Any]:
         ) from None
     if not raw.strip():
         raise DamagedFile(_("{file} is empty.").format(file=path.name))
-    try:
-        document = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    try:  # a UTF-8 byte order mark (left by some editors) is accepted
+        document = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
+        # ValueError: also a number too long to read; RecursionError: absurd nesting
         where = (
             _(" (line {line})").format(line=error.lineno)
             if isinstance(error, json.JSONDecodeError)
@@ -677,12 +679,22 @@ def read_document(path: Path) -> dict[str, Any]:
         ) from None
     if not isinstance(document, dict) or codec.META_TABLE not in document:
         raise DamagedFile(_("{file} is not an atelier session.").format(file=path.name))
+    version = codec.document_version(document)
     try:
-        codec.check_version(codec.document_version(document))
+        codec.check_version(version)
     except AtelierError as error:
-        raise TooNew(f"{path.name}: {error.message}") from None
-    version = document[codec.VERSION_TABLE].setdefault("1", {})
-    version["journal_seq"] = replay_journal(document, path)  # the changes saved since
+        newer = isinstance(version, int) and version > codec.SCHEMA_VERSION
+        raise (TooNew if newer else DamagedFile)(f"{path.name}: {error.message}") from None
+    stamp = document[codec.VERSION_TABLE]["1"]
+    try:
+        validate.convert(stamp.get("journal_seq", 0), int, codec.VERSION_TABLE, "journal_seq")
+        stamp["journal_seq"] = replay_journal(document, path)  # the changes saved since
+    except AtelierError as error:
+        raise DamagedFile(f"{path.name}: {error.message}") from None
+    except RecursionError:
+        raise DamagedFile(
+            _("{file} does not parse{where}.").format(file=path.name, where="")
+        ) from None
     return document
 
 
@@ -788,7 +800,11 @@ class SessionFolder:
 
     # ---- listing
     def scan(self) -> FolderScan:
-        """Every usable session, newest first, and a message for each file set aside."""
+        """Every usable session, newest first, and a message for each file that is not.
+
+        Each file is read and checked in full, on its own: whatever is wrong with one
+        (damaged, hand-edited, absurdly nested, from a newer atelier, unreadable) is
+        reported by name and never hides the others. Damaged files are set aside."""
         self.clean_temp_files()
         sessions: list[SessionInfo] = []
         problems: list[str] = []
@@ -796,26 +812,27 @@ class SessionFolder:
             if not ID_PATTERN.match(path.stem):
                 continue
             try:
-                info = _info(path, read_document(path))
-            except DamagedFile as error:
-                problems.append(self.set_aside(path, error.message))
-                continue
-            except AtelierError as error:
-                problems.append(error.message)
-                continue
-            sessions.append(info)
+                sessions.append(_listed(path))
+            except TooNew as error:
+                problems.append(error.message)  # left exactly where it is
+            except Exception as error:  # whatever it is, it must not hide the other sessions
+                reason = error.message if isinstance(error, AtelierError) else _bug(path, error)
+                if path.is_file() and _readable(path) and not _held(path):
+                    reason = self.set_aside(path, reason)
+                problems.append(reason)
         sessions.sort(key=lambda s: (s.date, s.id), reverse=True)
         return FolderScan(sessions, problems)
 
     def set_aside(self, path: Path, reason: str) -> str:
         """Move an unusable file, bytes untouched, into ``damaged/`` under a free name."""
         folder = self.root / self.DAMAGED
-        folder.mkdir(exist_ok=True)
-        target = _free_name(folder / path.name)
         try:
+            folder.mkdir(exist_ok=True)
+            target = _free_name(folder / path.name)
             os.replace(path, target)
             _move_journal(path, target)
             fsync_dir(folder)
+            fsync_dir(self.root)
         except OSError:
             return _("{reason} The file was left where it is.").format(reason=reason)
         return _("{reason} It was set aside as {file}; the other sessions are usable.").format(
@@ -920,37 +937,64 @@ class SessionFolder:
 
 
 def _session_of(document: dict[str, Any], path: Path) -> Session:
+    """The checked session of a file's document; every refusal names the file."""
     try:
         return codec.from_document(document, path.stem)
     except AtelierError as error:
-        raise AtelierError(f"{path.name}: {error.message}") from None
+        raise DamagedFile(f"{path.name}: {error.message}") from None
 
 
 def _info(path: Path, document: dict[str, Any]) -> SessionInfo:
-    """What the sessions list shows, read from the document without building the session
-    (a list of big sessions stays quick to open)."""
+    """What the sessions list shows, from the session checked in full: a session listed
+    here also opens."""
+    session = _session_of(document, path)
+    return SessionInfo(
+        id=path.stem,
+        title=session.title,
+        date=session.date,
+        phase=session.phase,
+        ideas=len(session.ideas),
+        participants=session.voter_count,
+        path=path,
+        locked=_held(path),
+    )
+
+
+#: session file → (a digest of its bytes and its journal's, what the list shows): a file
+#: checked once is not checked again until it changes (the home screen lists the folder
+#: each time it is shown; reading and hashing cost little next to checking).
+_LISTED: dict[Path, tuple[bytes, SessionInfo]] = {}
+
+
+def _listed(path: Path) -> SessionInfo:
     try:
-        meta = document[codec.META_TABLE]["1"]
-        anonymous = bool(meta.get("anonymous"))
-        people = (
-            int(meta.get("participant_count", 0))
-            if anonymous
-            else len(document.get("participants") or {})
-        )
-        return SessionInfo(
-            id=path.stem,
-            title=str(meta["title"]),
-            date=str(meta["date"]),
-            phase=str(meta.get("phase", "setup")),
-            ideas=len(document.get("ideas") or {}),
-            participants=people,
-            path=path,
-            locked=SessionLock(path).busy(),
-        )
-    except (KeyError, TypeError, ValueError, AttributeError) as error:
-        raise AtelierError(
-            _("The session data is damaged: {error}.").format(error=str(error)[:200])
-        ) from None
+        digest = hashlib.blake2b(path.read_bytes(), digest_size=16)
+        journal = journal_path(path)
+        if journal.exists():
+            digest.update(journal.read_bytes())
+    except OSError:
+        return _info(path, read_document(path))  # which says why it cannot be read
+    known = _LISTED.get(path)
+    if known is not None and known[0] == digest.digest():
+        return replace(known[1], locked=_held(path))
+    info = _info(path, read_document(path))
+    _LISTED[path] = (digest.digest(), info)
+    return info
+
+
+def _readable(path: Path) -> bool:
+    return os.access(path, os.R_OK)
+
+
+def _held(path: Path) -> bool:
+    """Whether another running atelier owns this session (its file is then never moved)."""
+    return SessionLock(path).busy()
+
+
+def _bug(path: Path, error: BaseException) -> str:
+    return _("{file} could not be read ({error}).").format(
+        file=path.name, error=type(error).__name__
+    )
 
 
 def _move_journal(session_path: Path, target: Path) -> None:

@@ -12,7 +12,6 @@ import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from atelier import model
 from atelier.atomicio import write_new
 from atelier.errors import AtelierError
 from atelier.export import csvfile, html, jsonfile, markdown, odt, synthesis
@@ -163,7 +162,7 @@ def read_json_export(path: Path) -> Session:
             _("Cannot read {file}: {reason}.").format(file=path, reason=error.strerror or error)
         ) from None
     try:
-        return model.validated(jsonfile.parse(data, str(path)))
+        return jsonfile.parse(data, str(path))
     except AtelierError as error:
         if str(path) in error.message:
             raise

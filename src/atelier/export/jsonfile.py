@@ -22,12 +22,19 @@ def render(session: Session) -> bytes:
 
 
 def parse(data: bytes, name: str) -> Session:
-    """A session from an export's bytes; every refusal names the file ``name``."""
-    try:
+    """A session from an export's bytes, checked in full (:mod:`atelier.validate`) like a
+    session file; every refusal names the file ``name`` and the record and field."""
+    try:  # a UTF-8 byte order mark is accepted
         document = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError) as error:
+    except (UnicodeDecodeError, ValueError) as error:  # ValueError: also a 5,000-digit number
         raise AtelierError(
             _("{file} is not a JSON file ({error}).").format(file=name, error=str(error)[:120])
+        ) from None
+    except RecursionError:
+        raise AtelierError(
+            _("{file} is not a JSON file ({error}).").format(
+                file=name, error=_("nested too deeply")
+            )
         ) from None
     if not isinstance(document, dict) or codec.VERSION_TABLE not in document:
         raise AtelierError(_("{file} is not an atelier export.").format(file=name))

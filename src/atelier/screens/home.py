@@ -29,6 +29,10 @@ def shown_path(path: Path) -> str:
 
 
 class HomeScreen(AtelierScreen):
+    # However many files are damaged, their list never pushes the sessions off the screen.
+    DEFAULT_CSS = """
+    HomeScreen #home-problems { height: auto; max-height: 6; overflow-y: auto; }
+    """
     BINDINGS = [
         Binding("enter", "open", N_("Open"), id="home_open"),
         Binding("n", "new", N_("New session"), id="home_new"),
