@@ -5,12 +5,14 @@ screen → :meth:`AtelierApp.apply` (named operation) → store (saved on disk) 
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import traceback
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
@@ -21,7 +23,8 @@ from atelier.config import load_config
 from atelier.errors import AtelierError
 from atelier.i18n import N_, _
 from atelier.model import PHASES, Session
-from atelier.store import OpenSession, SaveFailed, SessionFolder, SessionLocked
+from atelier.store import OpenSession, SaveFailed, SessionFolder, SessionLocked, diff_sessions
+from atelier.widgets.fields import install_paste_parser
 from atelier.widgets.guard import Guarded
 
 SCREEN_CLASSES = {
@@ -34,6 +37,46 @@ SCREEN_CLASSES = {
     "actions": "actions.ActionsScreen",
     "summary": "summary.SummaryScreen",
 }
+
+
+#: the phases whose screen shows a collection, the first one being its home.
+SHOWN_IN: dict[str, tuple[str, ...]] = {
+    "participants": ("setup", "ideation"),
+    "rules": ("rules",),
+    "ideas": ("ideation", "clustering"),
+    "clusters": ("clustering", "vote", "results"),
+    "rounds": ("vote", "results"),
+    "ballots": ("vote", "results"),
+    "actions": ("actions",),
+}
+
+
+def replayed_item(changes: list[list[Any]]) -> tuple[str | None, Any]:
+    """The record an undo or redo changed ((table, id)), or the meta key it changed."""
+    for table, key, _before, _after in changes:
+        if table != "meta":
+            return table, key
+    for _table, key, _before, _after in changes:
+        if key not in ("seq", "phase") and not str(key).startswith("seq."):
+            return "meta", key
+    return None, None
+
+
+def phase_of_change(table: str | None, key: Any, current: str) -> str:
+    """The phase to show after an undo: the current one when it shows the change."""
+    if table in SHOWN_IN:
+        phases = SHOWN_IN[table]
+        return current if current in phases else phases[0]
+    if table == "meta":
+        parts = str(key).split(".")
+        if parts[0] == "phases" and len(parts) > 2 and parts[1] in PHASES:
+            return "setup" if parts[2] == "planned_minutes" else parts[1]
+        if parts[0] == "vote":
+            return current if current in ("vote", "results") else "vote"
+        if parts[0] == "rules_adopted_at":
+            return "rules"
+        return "setup"
+    return current
 
 
 def phase_screen(phase: str) -> Screen:  # type: ignore[type-arg]
@@ -77,6 +120,7 @@ class AtelierApp(Guarded, App[int]):
         self.unexpected_errors: list[BaseException] = []
         self._initial = (open_session, read_only)
         self._keymap_overrides = keymap or {}
+        self._bubbled: list[events.Key] = []
         from atelier.screens.base import translate_bindings
 
         translate_bindings(self)
@@ -145,6 +189,56 @@ class AtelierApp(Guarded, App[int]):
             self.handle.close()
             self.handle = None
 
+    # ---- keys land where the facilitator meant them
+    KEY_SETTLE_SECONDS = 0.5
+    _settling = False
+
+    async def on_event(self, event: events.Event) -> None:
+        """Handle each key completely before the next one is dispatched.
+
+        Textual forwards every key to the widget focused when the app reads it, and checks
+        the bindings (Enter → submit) only when the key bubbles back to the app, behind the
+        keys already queued: keys typed right after Enter (or while a dialog opens) reached
+        the field that had focus before, glued onto the idea just saved. Here a key, its
+        bindings and everything they cause (saved idea, moved focus, mounted dialog) are
+        handled before the next key goes to the field then focused."""
+        if not isinstance(event, events.Key) or event.is_forwarded or self._settling:
+            await super().on_event(event)
+            return
+        self._settling = True
+        try:
+            await super().on_event(event)
+            await self._settle()
+        finally:
+            self._settling = False
+            for key in self._bubbled:  # left over after the time limit: keep their order
+                super().post_message(key)
+            self._bubbled.clear()
+
+    def post_message(self, message: Any) -> bool:
+        if self._settling and isinstance(message, events.Key) and message.is_forwarded:
+            self._bubbled.append(message)  # handled now, not behind the keys still queued
+            return True
+        return super().post_message(message)
+
+    async def _settle(self) -> None:
+        """Wait (bounded) until the key came back for its bindings and the screen on top
+        and its widgets have had empty queues for a few turns of the event loop."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.KEY_SETTLE_SECONDS
+        quiet = 0
+        screen = self.screen
+        while quiet < 3 and loop.time() < deadline:
+            await asyncio.sleep(0)
+            busy = bool(self._bubbled) or screen is not self.screen
+            while self._bubbled:
+                await self._dispatch_message(self._bubbled.pop(0))
+            busy = busy or any(
+                node.message_queue_size for node in self.screen.walk_children(with_self=True)
+            )
+            screen = self.screen
+            quiet = 0 if busy else quiet + 1
+
     # ---- the one path for changes
     def apply(
         self, operation: model.Operation, *args: Any, refresh: bool = True, **kwargs: Any
@@ -206,6 +300,7 @@ class AtelierApp(Guarded, App[int]):
     def _replay(self, undo: bool) -> None:
         if self.handle is None:
             return
+        before = self.handle.session
         try:
             label = self.handle.undo() if undo else self.handle.redo()
         except SaveFailed as error:
@@ -222,14 +317,23 @@ class AtelierApp(Guarded, App[int]):
             self.notify(template.format(action=_(label)))
         self._show_current_phase()
         self.refresh_screens()
+        self._show_replayed(*replayed_item(diff_sessions(before, self.handle.session)))
 
-    def _show_current_phase(self) -> None:
-        """After undo/redo the phase on screen follows the session."""
+    def _show_replayed(self, table: str | None, key: int | None) -> None:
+        """Show what ctrl+z / ctrl+y changed: go to the phase that shows it (an action undone
+        from ideation opens the action plan) and let the screen select it."""
         from atelier.screens.base import PhaseScreen
 
         screen = self.screen
-        if isinstance(screen, PhaseScreen) and screen.PHASE != self.session.phase:
-            self.switch_screen(phase_screen(self.session.phase))
+        if not isinstance(screen, PhaseScreen):
+            return
+        phase = phase_of_change(table, key, screen.PHASE)
+        if phase != screen.PHASE:
+            self.goto_phase(phase)
+            screen = self.screen  # the new phase's screen, mounted before it runs the reveal
+        reveal = getattr(screen, "show_replayed", None)
+        if reveal is not None:
+            screen.call_later(reveal, table, key)
 
     def _confirm_leaving(self, then: Any) -> None:
         """Leaving with a change that could not be saved: try once more, else ask first."""
@@ -399,6 +503,7 @@ def create_app(
     templates_dir: Path | None = None,
 ) -> AtelierApp:
     """The one factory used by the CLI, the tests and the snapshots."""
+    install_paste_parser()
     config = load_config()
     language = i18n.detect_language(lang, config.lang)
     i18n.set_language(language)

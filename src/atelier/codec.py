@@ -69,6 +69,7 @@ def record_from_dict(cls: type, data: dict[str, Any]) -> Any:
     values = {k: v for k, v in data.items() if k in _FIELDS[cls]}
     if cls is Idea:
         values["merged"] = tuple(values.get("merged", ()))
+        values["coauthors"] = tuple(values.get("coauthors", ()))
     elif cls is VoteRound:
         values["options"] = tuple(values.get("options", ()))
         values["grades"] = tuple(values.get("grades", ()))

@@ -25,7 +25,7 @@ from atelier.widgets.idealist import IdeaList
 from atelier.widgets.text import shortened, show
 
 from .base import PhaseScreen
-from .dialogs import Choice, PickerDialog
+from .dialogs import Choice, ConfirmDialog, PickerDialog
 
 NO_AUTHOR = "none"
 
@@ -33,6 +33,12 @@ NO_AUTHOR = "none"
 def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _consume(field: Input, submitted: str) -> None:
+    """Empty the field of what was submitted, keeping anything typed after the Enter."""
+    if field.value.startswith(submitted):
+        field.value = field.value[len(submitted) :]
 
 
 def split_author(session: Session, text: str) -> tuple[int | None, str]:
@@ -52,11 +58,22 @@ def split_author(session: Session, text: str) -> tuple[int | None, str]:
     return found[0].id, rest
 
 
+def unknown_author(session: Session, text: str) -> str | None:
+    """The name after a leading ``@`` when it names no participant (or several)."""
+    stripped = text.lstrip()
+    if not stripped.startswith("@") or session.anonymous:
+        return None
+    word = stripped[1:].partition(" ")[0]
+    if not word.strip() or split_author(session, text)[0] is not None:
+        return None
+    return word
+
+
 def participation(session: Session) -> Content:
     """Ideas per participant, most first, then who has not contributed yet."""
     if session.anonymous or not session.participants:
         return Content(_("{count} ideas").format(count=len(session.ideas)))
-    per_author = session.idea_counts("author_id")
+    per_author = session.author_counts()
     counts = {p.id: per_author[p.id] for p in session.participants}
     unattributed = per_author[None]
     by_id = {p.id: p.name for p in session.participants}
@@ -150,26 +167,37 @@ class IdeationScreen(PhaseScreen):
     # ---- capture
     @on(Input.Submitted, "#idea-input")
     def submitted(self, event: Input.Submitted) -> None:
+        """Save what was submitted (not what the field holds by now)."""
         event.stop()
         if self.atelier.read_only:
             self.notify(_("This session is open read-only: nothing can be changed."))
             return
-        field = event.input
+        field, value = event.input, event.value
         if self.editing is not None:
-            if self.atelier.apply(model.edit_idea, self.editing, field.value):
-                self._reindex(self.editing, field.value)
+            if self.atelier.apply(model.edit_idea, self.editing, value):
+                self._reindex(self.editing, value)
                 self.editing = None
-                field.value = ""
+                _consume(field, value)
                 self._hint("")
             return
-        if not field.value.strip():
+        if not value.strip():
             return
-        author, text = split_author(self.session, field.value)
+        _consume(field, value)
+        name = unknown_author(self.session, value)
+        if name is not None:
+            self._ask_new_participant(name, value.lstrip()[len(name) + 1 :].strip(), value)
+            return
+        author, text = split_author(self.session, value)
         if author is not None:
             self.author_id = author
-        if not self.atelier.apply(model.add_idea, text, self.author_id):
-            return
-        field.value = ""
+        self._add(text, self.author_id, value)
+
+    def _add(self, text: str, author_id: int | None, typed: str) -> bool:
+        """Save one idea; refused (too long…), what was typed goes back into the field."""
+        if not self.atelier.apply(model.add_idea, text, author_id):
+            field = self.query_one("#idea-input", Input)
+            field.value = typed + field.value
+            return False
         idea = self.session.ideas[-1]
         ideas = self.query_one(IdeaList)
         ideas.highlighted = ideas.option_count - 1
@@ -177,6 +205,38 @@ class IdeationScreen(PhaseScreen):
         self._point_out_similar(idea)
         if self.index is not None:
             self.index.add(idea.id, idea.text)
+        return True
+
+    def _ask_new_participant(self, name: str, text: str, typed: str) -> None:
+        """``@Zoé …`` for someone not in the list: add Zoé, or keep the idea unattributed —
+        never credit the author selected before."""
+
+        def answered(add: bool | None) -> None:
+            author: int | None = None
+            if add and self.atelier.apply(model.add_participant, name):
+                author = self.session.participants[-1].id
+            self.author_id = author
+            self._show_author()
+            if not text.strip():  # « @Zoé » alone: only the author changes
+                return
+            if self._add(text, author, typed) and author is None:
+                self._hint(
+                    Content(
+                        _("#{id} saved without author: “{name}” is not a participant.").format(
+                            id=self.session.ideas[-1].id, name=name
+                        )
+                    )
+                )
+
+        self.app.push_screen(
+            ConfirmDialog(
+                _("“{name}” is not in the list of participants.").format(name=name),
+                _("Enter: add “{name}” and credit the idea · Escape: save it without author.").format(
+                    name=name
+                ),
+            ),
+            answered,
+        )
 
     @on(CaptureField.Lines)
     def pasted_lines(self, event: CaptureField.Lines) -> None:
@@ -187,7 +247,9 @@ class IdeationScreen(PhaseScreen):
         added = 0
         for line in event.lines:
             author, text = split_author(self.session, line)
-            if self.atelier.apply(model.add_idea, text, author or self.author_id):
+            if author is None and unknown_author(self.session, line) is None:
+                author = self.author_id  # an unknown @name is never credited to someone else
+            if self.atelier.apply(model.add_idea, text, author):
                 added += 1
                 if self.index is not None:
                     self.index.add(self.session.ideas[-1].id, self.session.ideas[-1].text)
@@ -298,6 +360,17 @@ class IdeationScreen(PhaseScreen):
             if self.index is not None:
                 self.index.remove(idea_id)
             self._hint(Content(_("#{id} deleted — ctrl+z to undo.").format(id=idea_id)))
+
+    def show_replayed(self, table: str | None, key: int | None) -> None:
+        """After ctrl+z / ctrl+y: no stale hint (« merged into #4 »); the idea restored or
+        changed is selected and scrolled into view."""
+        self.similar_to = None
+        self._hint("")
+        if table == "ideas" and key is not None:
+            ideas = self.query_one(IdeaList)
+            ideas.select_id(key)
+            if ideas.highlighted is not None:
+                ideas.scroll_to_highlight()
 
     def action_toggle_participation(self) -> None:
         panel = self.query_one("#participation-panel")
