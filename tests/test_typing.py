@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
 from textual import events
 from textual.pilot import Pilot
+from textual.widgets import DataTable
 
+from atelier import model
 from atelier.app import AtelierApp, create_app
+from atelier.config import load_config, save_theme
+from atelier.export.markdown import render_report
+from atelier.screens.actions import ActionsScreen
+from atelier.screens.dialogs import ConfirmDialog
+from atelier.screens.ideation import IdeationScreen
+from atelier.screens.results import ResultsScreen
 from atelier.store import SessionFolder
+from atelier.summary import build_summary, summary_report
 from atelier.widgets.fields import BRACKETED_PASTE_END, BRACKETED_PASTE_START, PasteSafeParser
+from atelier.widgets.idealist import IdeaList
 
 from uikit import make_session, reload
 
@@ -65,7 +76,6 @@ async def test_ideas_typed_without_pause_stay_apart(folder, frozen_clock):
     assert [i.text for i in reload(folder, session_id).ideas] == ["idée un", "idée deux"]
 
 
-
 def test_a_paste_with_escape_sequences_arrives_whole_and_in_order():
     parser = PasteSafeParser()
     pasted = "Pause café ensemble le \x1b[31mvendredi\x1b[0m\nà 10 h"
@@ -108,3 +118,141 @@ async def test_action_form_typed_without_pause(folder, frozen_clock):
         ("Écrire le livret", "Chloé", "2026-02-28"),
         ("Deuxième", "", None),
     ]
+
+
+async def test_f9_then_a_digit_goes_to_that_phase(folder, frozen_clock):
+    session_id = make_session(folder)
+    app = app_on(folder, session_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await burst(pilot, "f9", "6")
+        assert isinstance(app.screen, ResultsScreen)
+        await burst(pilot, "f9", "3", "Une idée tout de suite", "enter")
+        assert isinstance(app.screen, IdeationScreen)
+        assert app.unexpected_errors == []
+    assert [i.text for i in reload(folder, session_id).ideas] == ["Une idée tout de suite"]
+
+
+async def test_the_theme_chosen_is_kept_with_every_other_setting(folder, frozen_clock, tmp_path):
+    config = tmp_path / "config" / "atelier" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text('# mes réglages\nlang = "fr"\n\n[keymap]\nnext_phase = "f12"\n')
+    app = create_app(folder.root, "fr")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.action_toggle_theme()
+        await pilot.pause()
+        assert app.theme == "textual-light"
+    assert tomllib.loads(config.read_text()) == {
+        "lang": "fr",
+        "theme": "light",
+        "keymap": {"next_phase": "f12"},
+    }
+    assert config.read_text().startswith("# mes réglages\n")
+    again = create_app(folder.root, "fr")
+    assert again.theme == "textual-light"
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        again.action_toggle_theme()
+    assert tomllib.loads(config.read_text())["theme"] == "dark"
+
+
+def test_a_config_file_that_cannot_be_read_is_never_replaced(tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text("lang = [broken\n")
+    assert save_theme("light", config) is not None
+    assert config.read_text() == "lang = [broken\n"
+    fresh = tmp_path / "new" / "config.toml"
+    assert save_theme("light", fresh) is None
+    assert load_config(fresh).theme == "light"
+
+
+async def test_an_unknown_name_is_never_credited_to_someone_else(folder, frozen_clock):
+    session_id = make_session(folder)
+    app = app_on(folder, session_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.goto_phase("ideation")
+        await pilot.pause()
+        await burst(pilot, "@awa Dire bonjour", "enter", "@Zoé une idée", "enter")
+        assert isinstance(app.screen, ConfirmDialog)
+        await burst(pilot, "escape", "@Yann", "enter", "enter", "Idée de Yann", "enter")
+        await burst(pilot, "@Zoé encore", "enter", "enter")
+        assert app.unexpected_errors == []
+    session = reload(folder, session_id)
+    names = {p.id: p.name for p in session.participants}
+    assert [(i.text, names.get(i.author_id)) for i in session.ideas] == [
+        ("Dire bonjour", "Awa"),
+        ("une idée", None),  # kept without author, not credited to Awa
+        ("Idée de Yann", "Yann"),  # added as a participant, credited
+        ("encore", "Zoé"),
+    ]
+
+
+async def test_a_merged_idea_keeps_every_author(folder, frozen_clock):
+    session_id = make_session(folder)
+    app = app_on(folder, session_id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.goto_phase("ideation")
+        await pilot.pause()
+        await burst(pilot, "@awa Remercier les collègues après un dossier difficile", "enter")
+        await burst(pilot, "@bruno Remercier les collègues apres un dossier difficile", "enter")
+        for _ in range(40):  # the similarity index is built in a thread
+            if app.screen.similar_to is not None:  # type: ignore[attr-defined]
+                break
+            await pilot.pause(0.05)
+        await burst(pilot, "ctrl+f")
+        panel = str(app.screen.query_one("#participation").render())
+        assert "1 Awa" in panel and "1 Bruno" in panel
+        assert app.unexpected_errors == []
+    session = reload(folder, session_id)
+    assert session.author_counts()[2] == 1  # Bruno
+    (idea,) = session.ideas
+    assert session.author_name(idea) == "Awa, Bruno"
+    markdown = render_report(summary_report(build_summary(session))).decode()
+    assert "Awa, Bruno" in markdown
+
+
+async def test_undo_shows_what_it_changed_in_its_phase(folder, frozen_clock):
+    session_id = make_session(folder)
+    with folder.open(session_id) as handle:
+        for number in range(1, 31):
+            handle.apply(model.add_action, f"Action {number}")
+        handle.apply(model.delete_action, 7)
+    app = app_on(folder, session_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.goto_phase("ideation")
+        await pilot.pause()
+        await burst(pilot, "ctrl+z")  # the deletion of action 7, made in another phase
+        await pilot.pause()
+        assert isinstance(app.screen, ActionsScreen)
+        table = app.screen.query_one(DataTable)
+        assert table.cursor_row == 6 and app.session.actions[6].id == 7
+        await burst(pilot, "ctrl+y")  # deleted again: still on the action plan
+        assert isinstance(app.screen, ActionsScreen)
+        assert 7 not in {a.id for a in app.session.actions}
+        assert app.unexpected_errors == []
+
+
+async def test_hints_do_not_go_stale_after_undo(folder, frozen_clock):
+    session_id = make_session(folder)
+    app = app_on(folder, session_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.goto_phase("ideation")
+        await pilot.pause()
+        await burst(pilot, "Remercier les collègues après un dossier difficile", "enter")
+        await burst(pilot, "Remercier les collègues apres un dossier difficile", "enter")
+        for _ in range(40):  # the similarity index is built in a thread
+            if app.screen.similar_to is not None:  # type: ignore[attr-defined]
+                break
+            await pilot.pause(0.05)
+        await burst(pilot, "ctrl+f")
+        hint = app.screen.query_one("#capture-hint")
+        assert "#1" in str(hint.render())
+        await burst(pilot, "ctrl+z")
+        assert str(hint.render()).strip() == ""
+        ideas = app.screen.query_one(IdeaList)
+        assert ideas.selected_id == 2
+        await burst(pilot, "down", "up", "delete")
+        assert "#1" in str(hint.render())
+        await burst(pilot, "ctrl+z")
+        assert str(hint.render()).strip() == "" and ideas.selected_id == 1
+        assert app.unexpected_errors == []
+    assert [i.id for i in reload(folder, session_id).ideas] == [1, 2]

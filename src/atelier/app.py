@@ -19,7 +19,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from atelier import i18n, model
-from atelier.config import load_config
+from atelier.config import load_config, save_theme
 from atelier.errors import AtelierError
 from atelier.i18n import N_, _
 from atelier.model import PHASES, Session
@@ -52,10 +52,14 @@ SHOWN_IN: dict[str, tuple[str, ...]] = {
 
 
 def replayed_item(changes: list[list[Any]]) -> tuple[str | None, Any]:
-    """The record an undo or redo changed ((table, id)), or the meta key it changed."""
-    for table, key, _before, _after in changes:
-        if table != "meta":
+    """The record an undo or redo changed ((table, id)), one it restored or removed first
+    (undoing a merge shows the idea that comes back), or the meta key it changed."""
+    records = [change for change in changes if change[0] != "meta"]
+    for table, key, before, after in records:
+        if before is None or after is None:
             return table, key
+    for table, key, _before, _after in records:
+        return table, key
     for _table, key, _before, _after in changes:
         if key not in ("seq", "phase") and not str(key).startswith("seq."):
             return "meta", key
@@ -120,7 +124,7 @@ class AtelierApp(Guarded, App[int]):
         self.unexpected_errors: list[BaseException] = []
         self._initial = (open_session, read_only)
         self._keymap_overrides = keymap or {}
-        self._bubbled: list[events.Key] = []
+        self._held: list[events.Event] = []
         from atelier.screens.base import translate_bindings
 
         translate_bindings(self)
@@ -211,13 +215,19 @@ class AtelierApp(Guarded, App[int]):
             await self._settle()
         finally:
             self._settling = False
-            for key in self._bubbled:  # left over after the time limit: keep their order
-                super().post_message(key)
-            self._bubbled.clear()
+            for message in self._held:  # left over after the time limit: keep their order
+                super().post_message(message)
+            self._held.clear()
 
     def post_message(self, message: Any) -> bool:
-        if self._settling and isinstance(message, events.Key) and message.is_forwarded:
-            self._bubbled.append(message)  # handled now, not behind the keys still queued
+        """While a key settles, what it causes for the app (its bindings when it bubbles
+        back, ``focus()`` and other ``call_later`` callbacks) is handled now, not behind the
+        keys still queued."""
+        if self._settling and (
+            isinstance(message, events.Callback)
+            or (isinstance(message, events.Key) and message.is_forwarded)
+        ):
+            self._held.append(message)
             return True
         return super().post_message(message)
 
@@ -230,9 +240,10 @@ class AtelierApp(Guarded, App[int]):
         screen = self.screen
         while quiet < 3 and loop.time() < deadline:
             await asyncio.sleep(0)
-            busy = bool(self._bubbled) or screen is not self.screen
-            while self._bubbled:
-                await self._dispatch_message(self._bubbled.pop(0))
+            busy = bool(self._held or self._next_callbacks) or screen is not self.screen
+            while self._held:
+                await self._dispatch_message(self._held.pop(0))
+            await self._flush_next_callbacks()
             busy = busy or any(
                 node.message_queue_size for node in self.screen.walk_children(with_self=True)
             )
@@ -315,7 +326,6 @@ class AtelierApp(Guarded, App[int]):
         if label:
             template = _("Undone: {action}.") if undo else _("Redone: {action}.")
             self.notify(template.format(action=_(label)))
-        self._show_current_phase()
         self.refresh_screens()
         self._show_replayed(*replayed_item(diff_sessions(before, self.handle.session)))
 
@@ -430,7 +440,12 @@ class AtelierApp(Guarded, App[int]):
         )
 
     def action_toggle_theme(self) -> None:
-        self.theme = "textual-dark" if self.theme == "textual-light" else "textual-light"
+        """Switch light / dark and remember it for the next start (config.toml)."""
+        light = self.theme != "textual-light"
+        self.theme = "textual-light" if light else "textual-dark"
+        problem = save_theme("light" if light else "dark")
+        if problem:
+            self.notify(problem, severity="warning", timeout=8)
 
     def notify(
         self,

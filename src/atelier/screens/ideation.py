@@ -231,9 +231,9 @@ class IdeationScreen(PhaseScreen):
         self.app.push_screen(
             ConfirmDialog(
                 _("“{name}” is not in the list of participants.").format(name=name),
-                _("Enter: add “{name}” and credit the idea · Escape: save it without author.").format(
-                    name=name
-                ),
+                _(
+                    "Enter: add “{name}” and credit the idea · Escape: save it without author."
+                ).format(name=name),
             ),
             answered,
         )
