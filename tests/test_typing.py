@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+import pty
+import select
+import signal
+import struct
+import sys
+import termios
+import time
 import tomllib
 from pathlib import Path
 
@@ -19,7 +28,7 @@ from atelier.screens.dialogs import ConfirmDialog
 from atelier.screens.ideation import IdeationScreen
 from atelier.screens.results import ResultsScreen
 from atelier.store import SessionFolder
-from atelier.summary import build_summary, summary_report
+from atelier.summary import build_summary, format_duration, summary_report
 from atelier.widgets.fields import BRACKETED_PASTE_END, BRACKETED_PASTE_START, PasteSafeParser
 from atelier.widgets.idealist import IdeaList
 
@@ -256,3 +265,131 @@ async def test_hints_do_not_go_stale_after_undo(folder, frozen_clock):
         assert str(hint.render()).strip() == "" and ideas.selected_id == 1
         assert app.unexpected_errors == []
     assert [i.id for i in reload(folder, session_id).ideas] == [1, 2]
+
+
+async def test_time_spent_counts_from_entering_to_leaving_a_phase(folder, frozen_clock):
+    session_id = make_session(folder)
+    app = app_on(folder, session_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        frozen_clock.advance(120)  # 2 minutes on the setup, timer never started
+        await burst(pilot, "f8")
+        frozen_clock.advance(60)
+        await burst(pilot, "f8")  # ideation: F4 is never pressed
+        frozen_clock.advance(25 * 60)
+        await burst(pilot, "f7")  # back to the rules for a minute
+        frozen_clock.advance(60)
+        await burst(pilot, "f9", "3")
+        frozen_clock.advance(5 * 60)
+        assert app.unexpected_errors == []
+    # leaving the app stops the clock: the time while it is closed does not count
+    frozen_clock.advance(3600)
+    session = reload(folder, session_id)
+    assert [int(session.timing(p).spent()) for p in ("setup", "rules", "ideation")] == [
+        120,
+        120,
+        30 * 60,
+    ]
+    summary = build_summary(session)
+    ideation = next(p for p in summary.phases if p.key == "ideation")
+    assert ideation.spent == format_duration(30 * 60) and ideation.timed
+
+
+async def test_a_timer_reset_can_be_undone(folder, frozen_clock):
+    session_id = make_session(folder)
+    app = app_on(folder, session_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await burst(pilot, "f4", "f5")
+        frozen_clock.advance(90)
+        await burst(pilot, "f6")
+        assert app.session.timing("setup").remaining() == 5 * 60
+        frozen_clock.advance(30)
+        await burst(pilot, "ctrl+z")
+        timing = app.session.timing("setup")
+        assert timing.running and timing.remaining() == 6 * 60 - 120
+        await burst(pilot, "f4")
+        assert app.unexpected_errors == []
+    timing = reload(folder, session_id).timing("setup")
+    assert not timing.running and timing.timer_run() == 120 and timing.elapsed() == 120
+
+
+def _run_in_pty(args: list[str], env: dict[str, str], typed: list[bytes]) -> bytes:
+    """Run atelier in a pseudo-terminal of 80×24; once its screen is drawn, write each
+    chunk of ``typed`` at once (no delay between keys), then quit with ctrl+q."""
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the real app, as a facilitator starts it
+        os.execvpe(sys.executable, [sys.executable, "-m", "atelier", *args], env)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    output = b""
+    deadline = time.monotonic() + 30
+
+    def read_until(marker: bytes, quiet: float = 0.5) -> None:
+        nonlocal output
+        seen_at = None
+        while time.monotonic() < deadline:
+            ready, _w, _x = select.select([fd], [], [], 0.05)
+            if ready:
+                try:
+                    chunk = os.read(fd, 65536)
+                except OSError:
+                    return
+                if not chunk:
+                    return
+                output += chunk
+            if seen_at is None and marker in output:
+                seen_at = time.monotonic()
+            if seen_at is not None and time.monotonic() - seen_at > quiet:
+                return
+
+    try:
+        read_until("Entrée".encode())
+        for chunk in typed:
+            os.write(fd, chunk)
+            read_until(b"", quiet=0.3)
+        os.write(fd, b"\x11")  # ctrl+q
+        read_until(b"\x00never", quiet=0)
+    finally:
+        for _ in range(100):
+            done, _status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                break
+            time.sleep(0.1)
+        else:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        os.close(fd)
+    return output
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+def test_fast_typing_in_a_real_terminal(folder, tmp_path):
+    session_id = make_session(folder)
+    with folder.open(session_id) as handle:
+        handle.apply(model.set_phase, "ideation")
+    env = {
+        **os.environ,
+        "TERM": "xterm-256color",
+        "HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+    }
+    env.pop("NO_COLOR", None)
+    family = "👩\u200d👩\u200d👧"
+    lines = [f"ligne {n} du tableau" for n in range(1, 9)]
+    typed = [
+        # two ideas typed with no pause at all, the second Enter right after the first
+        "idée un\ridée deux\r".encode(),
+        # an 8-line paste in a terminal without bracketed paste: Enter after each line
+        "".join(line + "\r" for line in lines).encode(),
+        # a bracketed paste carrying colour codes, then an emoji typed with its joiners
+        b"\x1b[200~Pause caf\xc3\xa9 ensemble le \x1b[31mvendredi\x1b[0m\x1b[201~\r",
+        f"Pour la {family}\r".encode(),
+    ]
+    _run_in_pty(["--dir", str(folder.root), "--lang", "fr", "open", session_id], env, typed)
+    texts = [i.text for i in reload(folder, session_id).ideas]
+    assert texts == [
+        "idée un",
+        "idée deux",
+        *lines,
+        "Pause café ensemble le vendredi",
+        f"Pour la {family}",
+    ]

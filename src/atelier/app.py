@@ -182,7 +182,10 @@ class AtelierApp(Guarded, App[int]):
             return
         if self.handle.session.lang != self.lang:
             self.notify(_("This session is in another language; its report will use it."))
-        self.push_screen(phase_screen(self.handle.session.phase))
+        phase = self.handle.session.phase
+        if not self.handle.readonly:  # the time spent in the phase counts from now
+            self.apply(model.set_phase, phase, refresh=False)
+        self.push_screen(phase_screen(phase))
 
     def close_session(self) -> None:
         if self.handle is not None:
@@ -190,6 +193,7 @@ class AtelierApp(Guarded, App[int]):
                 for phase in PHASES:
                     if self.handle.session.timing(phase).running:
                         self.apply(model.timer_pause, phase, refresh=False)
+                self.apply(model.leave_phase, refresh=False)
             self.handle.close()
             self.handle = None
 

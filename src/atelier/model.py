@@ -207,25 +207,40 @@ class Action:
 
 @dataclass(frozen=True, slots=True)
 class PhaseTime:
-    """Timebox of one phase: planned minutes, a pausable countdown, the time really spent."""
+    """Timebox of one phase: planned minutes, the facilitator's pausable countdown, and the
+    time really spent in the phase, from entering it to leaving it (timer or not)."""
 
     planned_minutes: int
     extra_seconds: int = 0
-    timer_seconds: float = 0.0  # counted down since the last reset
-    spent_seconds: float = 0.0  # never reset: the actual time spent, for the report
+    timer_seconds: float = 0.0  # counted down since the last reset (< 0: reset while running)
+    spent_seconds: float = 0.0  # never reset: how long the countdown ran
     running_since: str | None = None
     started_at: str | None = None
     stopped_at: str | None = None
+    present_seconds: float = 0.0  # time on this phase, its screen shown, until last left
+    entered_at: str | None = None  # this is the session's phase, open since then
 
     def elapsed(self, at: str | None = None) -> float:
         if self.running_since is None:
             return self.timer_seconds
         return self.timer_seconds + _seconds_between(self.running_since, at)
 
-    def spent(self, at: str | None = None) -> float:
+    def timer_run(self, at: str | None = None) -> float:
+        """How long the countdown has run in all."""
         if self.running_since is None:
             return self.spent_seconds
         return self.spent_seconds + _seconds_between(self.running_since, at)
+
+    def present(self, at: str | None = None) -> float:
+        """Time spent on the phase, from entering it to leaving it."""
+        if self.entered_at is None:
+            return self.present_seconds
+        return self.present_seconds + _seconds_between(self.entered_at, at)
+
+    def spent(self, at: str | None = None) -> float:
+        """The time spent in the phase for the report (files from before the phase clock
+        only know how long the countdown ran)."""
+        return max(self.present(at), self.timer_run(at))
 
     def remaining(self, at: str | None = None) -> float:
         return self.planned_minutes * 60 + self.extra_seconds - self.elapsed(at)
@@ -555,11 +570,30 @@ def set_planned_minutes(session: Session, phase: str, minutes: object) -> Sessio
 
 @operation(N_("change phase"), undoable=False)
 def set_phase(session: Session, phase: str) -> Session:
+    """Go to a phase: the time spent in the one left is recorded, the new one's starts.
+    Setting the phase already current (opening the session) starts its clock afresh: the
+    end of an interval cut by a crash is unknown, so it is not counted."""
     _check_phase(phase)
-    return replace(session, phase=phase)
+    now = clock.now_iso()
+    phases = dict(session.phases)
+    if phase != session.phase:
+        left = session.timing(session.phase)
+        phases[session.phase] = replace(left, present_seconds=left.present(now), entered_at=None)
+    phases[phase] = replace(session.timing(phase), entered_at=now)
+    return replace(session, phase=phase, phases=phases)
 
 
-# ---- timer (not undoable: time is not an edit)
+@operation(N_("leave the session"), undoable=False)
+def leave_phase(session: Session) -> Session:
+    """The session is closed: the time spent in its phase stops counting."""
+    timing = session.timing(session.phase)
+    if timing.entered_at is None:
+        return session
+    left = replace(timing, present_seconds=timing.present(clock.now_iso()), entered_at=None)
+    return _set_timing(session, session.phase, left)
+
+
+# ---- timer (not undoable: time is not an edit; a reset is, it wipes the countdown)
 
 
 def _set_timing(session: Session, phase: str, timing: PhaseTime) -> Session:
@@ -588,7 +622,7 @@ def timer_pause(session: Session, phase: str) -> Session:
     paused = replace(
         timing,
         timer_seconds=timing.elapsed(now),
-        spent_seconds=timing.spent(now),
+        spent_seconds=timing.timer_run(now),
         running_since=None,
         stopped_at=now,
     )
@@ -602,20 +636,15 @@ def timer_add_minute(session: Session, phase: str) -> Session:
     return _set_timing(session, phase, replace(timing, extra_seconds=timing.extra_seconds + 60))
 
 
-@operation(N_("reset the timer"), undoable=False)
+@operation(N_("reset the timer"))
 def timer_reset(session: Session, phase: str) -> Session:
-    """Restart the countdown; the time already spent stays recorded."""
+    """Restart the countdown; the time already spent stays recorded. Only the countdown's
+    own fields change (a running timer keeps its start, its elapsed base goes below zero),
+    so ctrl+z brings the countdown back without stopping or starting the timer."""
     _check_phase(phase)
     timing = session.timing(phase)
-    now = clock.now_iso()
-    reset = replace(
-        timing,
-        extra_seconds=0,
-        timer_seconds=0.0,
-        spent_seconds=timing.spent(now),
-        running_since=now if timing.running else None,
-    )
-    return _set_timing(session, phase, reset)
+    base = timing.timer_seconds - timing.elapsed(clock.now_iso())
+    return _set_timing(session, phase, replace(timing, extra_seconds=0, timer_seconds=base))
 
 
 # ---- participants
