@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -132,7 +133,7 @@ def _build(session_id: str) -> Session:
         s = model.add_action(s, what, owner, due, f"cluster:{cluster_ids[label]}")
     _at(82)
     s = model.timer_pause(s, "actions")
-    return model.set_phase(s, "summary")
+    return replace(s, phase="summary")  # a past workshop: no phase clock running
 
 
 def write_demo(folder: Path) -> Path:
