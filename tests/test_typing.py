@@ -383,6 +383,8 @@ def test_fast_typing_in_a_real_terminal(folder, tmp_path):
         # a bracketed paste carrying colour codes, then an emoji typed with its joiners
         b"\x1b[200~Pause caf\xc3\xa9 ensemble le \x1b[31mvendredi\x1b[0m\x1b[201~\r",
         f"Pour la {family}\r".encode(),
+        # an unknown @name opens a question; Escape (no author) and the next idea at once
+        "@Zoé de Zoé\r\x1bAprès Échap\r".encode(),
     ]
     _run_in_pty(["--dir", str(folder.root), "--lang", "fr", "open", session_id], env, typed)
     texts = [i.text for i in reload(folder, session_id).ideas]
@@ -392,4 +394,51 @@ def test_fast_typing_in_a_real_terminal(folder, tmp_path):
         *lines,
         "Pause café ensemble le vendredi",
         f"Pour la {family}",
+        "de Zoé",
+        "Après Échap",
     ]
+    assert {i.author_id for i in reload(folder, session_id).ideas} == {None}
+
+
+async def test_every_dialog_takes_keys_typed_without_pause(folder, frozen_clock):
+    session_id = make_session(folder)
+    app = app_on(folder, session_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.goto_phase("rules")
+        await pilot.pause()
+        # two prompts in a row (title, then explanation), then the next rule at once
+        await burst(pilot, "n", "Couper son téléphone", "enter", "pendant l'atelier", "enter")
+        await burst(pilot, "n", "Arriver à l'heure", "enter", "enter")
+        app.goto_phase("ideation")
+        await pilot.pause()
+        # the author picker opened by ctrl+n gets the filter, Enter picks, the next idea
+        # goes to the capture field
+        await burst(pilot, "ctrl+n", "chlo", "enter", "Idée de Chloé", "enter")
+        await burst(pilot, "down", "delete", "escape", "Après la suppression", "enter")
+        app.goto_phase("clustering")
+        await pilot.pause()
+        await burst(pilot, "n", "Se parler", "enter", "n", "Se reposer", "enter")
+        app.goto_phase("actions")
+        await pilot.pause()
+        await burst(pilot, "n", "Une action", "ctrl+s", "delete", "enter")  # confirm: deleted
+        await burst(pilot, "n", "Gardée", "ctrl+s", "delete", "escape", "n", "Autre", "ctrl+s")
+        assert app.unexpected_errors == []
+    session = reload(folder, session_id)
+    rules = [(r.title, r.explanation) for r in session.rules][-2:]
+    assert rules == [("Couper son téléphone", "pendant l'atelier"), ("Arriver à l'heure", "")]
+    chloe = next(p.id for p in session.participants if p.name == "Chloé")
+    assert [(i.text, i.author_id) for i in session.ideas] == [("Après la suppression", chloe)]
+    assert [c.label for c in session.clusters][-2:] == ["Se parler", "Se reposer"]
+    assert [a.what for a in session.actions] == ["Gardée", "Autre"]
+
+
+def test_escape_then_text_at_once_stays_escape_then_text():
+    """tmux send-keys, or a fast hand: ESC then « @Chloé » was read as alt+@ and lost."""
+
+    def keys(*chunks: str) -> list[str]:
+        parser = PasteSafeParser()
+        return [getattr(t, "key", "") for chunk in chunks for t in parser.feed(chunk)]
+
+    assert keys("\x1b@Chl") == ["escape", "at", "C", "h", "l"]
+    assert keys("\x1b", "@C") == ["escape", "at", "C"]
+    assert keys("\x1bOP", "\x1b[A", "\x1b[15~") == ["f1", "up", "f5"]  # sequences still read

@@ -230,10 +230,8 @@ class IdeationScreen(PhaseScreen):
 
         self.app.push_screen(
             ConfirmDialog(
-                _("“{name}” is not in the list of participants.").format(name=name),
-                _(
-                    "Enter: add “{name}” and credit the idea · Escape: save it without author."
-                ).format(name=name),
+                _("“{name}” is not in the list.").format(name=name),
+                _("Add them to the participants? Escape: idea without author."),
             ),
             answered,
         )

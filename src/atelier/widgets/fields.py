@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from textual import events
+from textual._parser import ParseTimeout
 from textual._xterm_parser import XTermParser
 from textual.message import Message
 from textual.widgets import Input
@@ -90,17 +91,25 @@ BRACKETED_PASTE_START = "\x1b[200~"
 BRACKETED_PASTE_END = "\x1b[201~"
 
 
-class PasteSafeParser(XTermParser):
-    """Textual's terminal parser, with escape sequences removed from inside a paste.
+#: what may follow ESC in a sequence the terminal sends (CSI, SS3, OSC, DCS, APC, PM, ST).
+SEQUENCE_STARTS = frozenset("[O]P_^\\\x1b")
 
-    Textual reads an escape sequence inside a bracketed paste as keys typed: the paste of
-    « Pause café ensemble le \\e[31mvendredi\\e[0m » arrived as « ^[31mvendredi^[0m » typed
-    before « Pause café ensemble le » pasted. Here the whole paste is collected first and
-    handed on without its escape sequences, so it arrives whole and in order."""
+
+class PasteSafeParser(XTermParser):
+    """Textual's terminal parser, made safe for fast typing and pastes.
+
+    - Textual reads an escape sequence inside a bracketed paste as keys typed: the paste of
+      « Pause café ensemble le \\e[31mvendredi\\e[0m » arrived as « ^[31mvendredi^[0m » typed
+      before « Pause café ensemble le » pasted. Here the whole paste is collected first and
+      handed on without its escape sequences, so it arrives whole and in order.
+    - Escape followed at once by a letter was read as alt+letter: the Escape was lost (a
+      dialog stayed open and the next Enter confirmed it) and so was the letter. atelier
+      binds no alt key, so Escape then text stays Escape then text."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._paste: str | None = None  # the paste being received, between its markers
+        self._escape_pending = False  # the last text handed on ended with ESC
 
     def feed(self, data: str) -> Iterable[Any]:
         if not data:
@@ -124,9 +133,34 @@ class PasteSafeParser(XTermParser):
                 data = self._paste[end + len(BRACKETED_PASTE_END) :]
                 self._paste = None
                 out.append(BRACKETED_PASTE_START + body + BRACKETED_PASTE_END)
-        text = "".join(out)
-        if text:
-            yield from super().feed(text)
+        yield from self._feed_keys("".join(out))
+
+    def _feed_keys(self, text: str) -> Iterable[Any]:
+        """Hand ``text`` on, ending a lone Escape before a typed character."""
+        while text:
+            if self._escape_pending and text[0] not in SEQUENCE_STARTS:
+                yield from self._end_escape()
+            cut = next(
+                (
+                    i + 1
+                    for i, ch in enumerate(text[:-1])
+                    if ch == "\x1b" and text[i + 1] not in SEQUENCE_STARTS
+                ),
+                len(text),
+            )
+            yield from super().feed(text[:cut])
+            self._escape_pending = text[cut - 1] == "\x1b"
+            text = text[cut:]
+
+    def _end_escape(self) -> Iterable[Any]:
+        """What the parser does when no character follows ESC in time: an Escape key."""
+        self._escape_pending = False
+        if self._timeout_time is None:  # tick() already made it an Escape key
+            return
+        self._timeout_time = None
+        self._awaiting = self._gen.throw(ParseTimeout())
+        while self._tokens:
+            yield self._tokens.popleft()
 
 
 def install_paste_parser() -> None:
