@@ -312,7 +312,7 @@ async def test_a_timer_reset_can_be_undone(folder, frozen_clock):
     assert not timing.running and timing.timer_run() == 120 and timing.elapsed() == 120
 
 
-def _run_in_pty(args: list[str], env: dict[str, str], typed: list[bytes]) -> bytes:
+def run_in_pty(args: list[str], env: dict[str, str], typed: list[bytes]) -> bytes:
     """Run atelier in a pseudo-terminal of 80×24; once its screen is drawn, write each
     chunk of ``typed`` at once (no delay between keys), then quit with ctrl+q."""
     pid, fd = pty.fork()
@@ -386,7 +386,7 @@ def test_fast_typing_in_a_real_terminal(folder, tmp_path):
         # an unknown @name opens a question; Escape (no author) and the next idea at once
         "@Zoé de Zoé\r\x1bAprès Échap\r".encode(),
     ]
-    _run_in_pty(["--dir", str(folder.root), "--lang", "fr", "open", session_id], env, typed)
+    run_in_pty(["--dir", str(folder.root), "--lang", "fr", "open", session_id], env, typed)
     texts = [i.text for i in reload(folder, session_id).ideas]
     assert texts == [
         "idée un",
