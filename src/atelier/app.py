@@ -223,6 +223,9 @@ class AtelierApp(Guarded, App[int]):
                 super().post_message(message)
             self._held.clear()
 
+    def _top_screen(self) -> Screen | None:  # type: ignore[type-arg]
+        return self.screen_stack[-1] if self._running and self.screen_stack else None
+
     def post_message(self, message: Any) -> bool:
         """While a key settles, what it causes for the app (its bindings when it bubbles
         back, ``focus()`` and other ``call_later`` callbacks) is handled now, not behind the
@@ -241,17 +244,19 @@ class AtelierApp(Guarded, App[int]):
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.KEY_SETTLE_SECONDS
         quiet = 0
-        screen = self.screen
+        screen = self._top_screen()
         while quiet < 3 and loop.time() < deadline:
             await asyncio.sleep(0)
-            busy = bool(self._held or self._next_callbacks) or screen is not self.screen
+            busy = bool(self._held or self._next_callbacks) or screen is not self._top_screen()
             while self._held:
                 await self._dispatch_message(self._held.pop(0))
             await self._flush_next_callbacks()
+            screen = self._top_screen()
+            if screen is None:  # quitting
+                return
             busy = busy or any(
-                node.message_queue_size for node in self.screen.walk_children(with_self=True)
+                node.message_queue_size for node in screen.walk_children(with_self=True)
             )
-            screen = self.screen
             quiet = 0 if busy else quiet + 1
 
     # ---- the one path for changes
