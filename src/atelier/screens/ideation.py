@@ -25,9 +25,10 @@ from atelier.widgets.idealist import IdeaList
 from atelier.widgets.text import shortened, show
 
 from .base import PhaseScreen
-from .dialogs import Choice, ConfirmDialog, PickerDialog
+from .dialogs import Choice, PickerDialog
 
 NO_AUTHOR = "none"
+NEW_AUTHOR = "new"
 
 
 def _fold(text: str) -> str:
@@ -107,6 +108,7 @@ class IdeationScreen(PhaseScreen):
         self.author_id: int | None = None
         self.editing: int | None = None
         self.similar_to: tuple[int, int] | None = None  # (new idea, older similar idea)
+        self.new_author: tuple[str, int | None] | None = None  # unknown @name, its idea
         self.index: SimilarityIndex | None = None
 
     def compose_body(self) -> ComposeResult:
@@ -185,7 +187,7 @@ class IdeationScreen(PhaseScreen):
         _consume(field, value)
         name = unknown_author(self.session, value)
         if name is not None:
-            self._ask_new_participant(name, value.lstrip()[len(name) + 1 :].strip(), value)
+            self._unattributed(name, value.lstrip()[len(name) + 1 :].strip(), value)
             return
         author, text = split_author(self.session, value)
         if author is not None:
@@ -207,33 +209,24 @@ class IdeationScreen(PhaseScreen):
             self.index.add(idea.id, idea.text)
         return True
 
-    def _ask_new_participant(self, name: str, text: str, typed: str) -> None:
-        """``@Zoé …`` for someone not in the list: add Zoé, or keep the idea unattributed —
-        never credit the author selected before."""
-
-        def answered(add: bool | None) -> None:
-            author: int | None = None
-            if add and self.atelier.apply(model.add_participant, name):
-                author = self.session.participants[-1].id
-            self.author_id = author
-            self._show_author()
-            if not text.strip():  # « @Zoé » alone: only the author changes
-                return
-            if self._add(text, author, typed) and author is None:
-                self._hint(
-                    Content(
-                        _("#{id} saved without author: “{name}” is not a participant.").format(
-                            id=self.session.ideas[-1].id, name=name
-                        )
-                    )
+    def _unattributed(self, name: str, text: str, typed: str) -> None:
+        """``@Zoé …`` for someone not in the list: the idea is saved at once without author
+        (capture is never blocked, never credited to the author selected before) and ctrl+n
+        offers to add Zoé and credit it."""
+        self.author_id = None
+        self._show_author()
+        if not text.strip():  # « @Zoé » alone: only the offer
+            self.new_author = (name, None)
+        elif self._add(text, None, typed):
+            self.new_author = (name, self.session.ideas[-1].id)
+        else:
+            return
+        self._hint(
+            Content(
+                _("“{name}” is not in the list: saved without author — ctrl+n to add them.").format(
+                    name=name
                 )
-
-        self.app.push_screen(
-            ConfirmDialog(
-                _("“{name}” is not in the list.").format(name=name),
-                _("Add them to the participants? Escape: idea without author."),
-            ),
-            answered,
+            )
         )
 
     @on(CaptureField.Lines)
@@ -286,13 +279,21 @@ class IdeationScreen(PhaseScreen):
         if self.session.anonymous:
             self.notify(_("Anonymous session: ideas have no author."))
             return
+        target = self._list_target()
         choices = [Choice(NO_AUTHOR, _("no author"))] + [
             Choice(str(p.id), p.name) for p in self.session.participants
         ]
-        target = self._list_target()
+        if self.new_author is not None and target is None:
+            name = self.new_author[0]
+            choices.insert(
+                0, Choice(NEW_AUTHOR, _("Add “{name}” to the participants").format(name=name))
+            )
 
         def chosen(key: str | None) -> None:
             if key is None:
+                return
+            if key == NEW_AUTHOR:
+                self._add_new_author()
                 return
             author = None if key == NO_AUTHOR else int(key)
             if target is not None:
@@ -304,6 +305,21 @@ class IdeationScreen(PhaseScreen):
 
         title = _("Author of #{id}").format(id=target) if target else _("Author of the next ideas")
         self.app.push_screen(PickerDialog(title, choices), chosen)
+
+    def _add_new_author(self) -> None:
+        """Add the unknown @name as a participant, credit its idea, keep them selected."""
+        if self.new_author is None:
+            return
+        name, idea_id = self.new_author
+        self.new_author = None
+        if not self.atelier.apply(model.add_participant, name):
+            return
+        self.author_id = self.session.participants[-1].id
+        if idea_id is not None and idea_id in {i.id for i in self.session.ideas}:
+            self.atelier.apply(model.set_idea_author, idea_id, self.author_id)
+        self._show_author()
+        self._hint("")
+        self.query_one("#idea-input", Input).focus()
 
     def _list_target(self) -> int | None:
         """The idea selected in the list when the list has focus, else None (capture)."""
