@@ -3,7 +3,7 @@
 Each run opens a fresh session on its ideation screen and writes, each chunk in one write:
 two ideas with their Enters, an 8-line list as a terminal without bracketed paste sends it
 (Enter after each line), a bracketed paste carrying colour codes, an emoji with zero-width
-joiners, and an unknown ``@Zoé`` answered by Escape immediately followed by the next idea.
+joiners, an unknown ``@Zoé`` idea, then Escape immediately followed by the next idea.
 It counts the ideas that did not come out exactly as typed (merged, garbled or lost).
 
     python bench/typing_trials.py --runs 30
