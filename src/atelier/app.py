@@ -5,14 +5,12 @@ screen → :meth:`AtelierApp.apply` (named operation) → store (saved on disk) 
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 import traceback
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
@@ -26,6 +24,7 @@ from atelier.model import PHASES, Session
 from atelier.store import OpenSession, SaveFailed, SessionFolder, SessionLocked, diff_sessions
 from atelier.widgets.fields import install_paste_parser
 from atelier.widgets.guard import Guarded
+from atelier.widgets.keyorder import KeysInOrder
 
 SCREEN_CLASSES = {
     "setup": "setup.SetupScreen",
@@ -90,7 +89,7 @@ def phase_screen(phase: str) -> Screen:  # type: ignore[type-arg]
     return getattr(module, class_name)()
 
 
-class AtelierApp(Guarded, App[int]):
+class AtelierApp(Guarded, KeysInOrder, App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "atelier"
     BINDINGS = [
@@ -124,7 +123,6 @@ class AtelierApp(Guarded, App[int]):
         self.unexpected_errors: list[BaseException] = []
         self._initial = (open_session, read_only)
         self._keymap_overrides = keymap or {}
-        self._held: list[events.Event] = []
         from atelier.screens.base import translate_bindings
 
         translate_bindings(self)
@@ -196,68 +194,6 @@ class AtelierApp(Guarded, App[int]):
                 self.apply(model.leave_phase, refresh=False)
             self.handle.close()
             self.handle = None
-
-    # ---- keys land where the facilitator meant them
-    KEY_SETTLE_SECONDS = 0.5
-    _settling = False
-
-    async def on_event(self, event: events.Event) -> None:
-        """Handle each key completely before the next one is dispatched.
-
-        Textual forwards every key to the widget focused when the app reads it, and checks
-        the bindings (Enter → submit) only when the key bubbles back to the app, behind the
-        keys already queued: keys typed right after Enter (or while a dialog opens) reached
-        the field that had focus before, glued onto the idea just saved. Here a key, its
-        bindings and everything they cause (saved idea, moved focus, mounted dialog) are
-        handled before the next key goes to the field then focused."""
-        if not isinstance(event, events.Key) or event.is_forwarded or self._settling:
-            await super().on_event(event)
-            return
-        self._settling = True
-        try:
-            await super().on_event(event)
-            await self._settle()
-        finally:
-            self._settling = False
-            for message in self._held:  # left over after the time limit: keep their order
-                super().post_message(message)
-            self._held.clear()
-
-    def _top_screen(self) -> Screen | None:  # type: ignore[type-arg]
-        return self.screen_stack[-1] if self._running and self.screen_stack else None
-
-    def post_message(self, message: Any) -> bool:
-        """While a key settles, what it causes for the app (its bindings when it bubbles
-        back, ``focus()`` and other ``call_later`` callbacks) is handled now, not behind the
-        keys still queued."""
-        if self._settling and (
-            isinstance(message, events.Callback)
-            or (isinstance(message, events.Key) and message.is_forwarded)
-        ):
-            self._held.append(message)
-            return True
-        return super().post_message(message)
-
-    async def _settle(self) -> None:
-        """Wait (bounded) until the key came back for its bindings and the screen on top
-        and its widgets have had empty queues for a few turns of the event loop."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.KEY_SETTLE_SECONDS
-        quiet = 0
-        screen = self._top_screen()
-        while quiet < 3 and loop.time() < deadline:
-            await asyncio.sleep(0)
-            busy = bool(self._held or self._next_callbacks) or screen is not self._top_screen()
-            while self._held:
-                await self._dispatch_message(self._held.pop(0))
-            await self._flush_next_callbacks()
-            screen = self._top_screen()
-            if screen is None:  # quitting
-                return
-            busy = busy or any(
-                node.message_queue_size for node in screen.walk_children(with_self=True)
-            )
-            quiet = 0 if busy else quiet + 1
 
     # ---- the one path for changes
     def apply(
