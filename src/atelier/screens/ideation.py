@@ -223,9 +223,7 @@ class IdeationScreen(PhaseScreen):
             return
         self._hint(
             Content(
-                _("“{name}” is not in the list: saved without author — ctrl+n to add them.").format(
-                    name=name
-                )
+                _("“{name}” is not in the list (no author) — ctrl+n to add them.").format(name=name)
             )
         )
 
