@@ -85,6 +85,10 @@ DAMAGED: dict[str, tuple[bytes, str]] = {
         _document(lambda d: d["atelier"]["1"].update(journal_seq="x")),
         "journal_seq must be a whole number",
     ),
+    "unknown-coauthor": (
+        _document(lambda d: d["ideas"]["3"].update(coauthors=[999])),
+        "ideas #3: coauthors",
+    ),
     "meta-missing-title": (_document(lambda d: d["meta"]["1"].pop("title")), "title is missing"),
 }
 TOO_NEW = _document(lambda d: d["atelier"]["1"].update(schema_version=codec.SCHEMA_VERSION + 1))

@@ -213,7 +213,12 @@ def test_odt_reopens_with_headings_tables_and_lists(french: Session, tmp_path: P
 def test_csv_reads_back_with_both_tables(french: Session) -> None:
     ideas, actions = csv_sections(export.render(french, "csv"))
     assert ideas[0][:4] == ["Idée n°", "Idée", "Auteur", "Regroupement"]
-    assert ["3", "Des managers formés à l'écoute active", "Chloé Nguyen", "Écouter"] == ideas[4][:4]
+    assert [
+        "3",
+        "Des managers formés à l'écoute active",
+        "Chloé Nguyen, Awa Diallo",
+        "Écouter",
+    ] == ideas[4][:4]
     assert actions[-1][:2] == ["3", "'-Rédiger la charte"]
     assert len(ideas) == 7 and len(actions) == 4
 

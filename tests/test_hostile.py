@@ -109,7 +109,7 @@ async def action(pilot: Pilot, text: str) -> None:
     await paste(pilot, text)
     await pilot.press("enter")
     await paste(pilot, text)
-    await pilot.press("enter", "enter")
+    await pilot.press("enter", "enter", "ctrl+s")  # Enter goes on to « Lien »; ctrl+s saves
     await pilot.pause()
     while pilot.app.screen.is_modal:
         await pilot.press("escape")

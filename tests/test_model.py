@@ -31,6 +31,7 @@ from atelier.model import (
     edit_idea,
     edit_rule,
     group_ideas,
+    leave_phase,
     merge_clusters,
     merge_ideas,
     move_cluster,
@@ -92,6 +93,7 @@ COVERED = {
     "update_setup",
     "set_planned_minutes",
     "set_phase",
+    "leave_phase",
     "timer_start",
     "timer_pause",
     "timer_add_minute",
@@ -131,7 +133,7 @@ COVERED = {
     "edit_action",
     "delete_action",
 }
-NOT_UNDOABLE = {"set_phase", "timer_start", "timer_pause", "timer_add_minute", "timer_reset"}
+NOT_UNDOABLE = {"set_phase", "leave_phase", "timer_start", "timer_pause", "timer_add_minute"}
 
 
 def test_every_operation_has_tests_here() -> None:
@@ -365,6 +367,24 @@ def test_set_phase() -> None:
     refuses("Unknown phase: ../etc.", set_phase, s, "../etc")
 
 
+def test_time_spent_counts_from_entering_to_leaving(frozen_clock: Any) -> None:
+    s = set_phase(fresh(), "setup")  # opening the session: the clock of its phase starts
+    frozen_clock.advance(120)
+    s = set_phase(s, "ideation")
+    frozen_clock.advance(600)
+    assert s.timing("setup").spent() == 120 and s.timing("ideation").spent() == 600
+    s = leave_phase(s)  # the session is closed: time stops counting
+    assert leave_phase(s) is s
+    frozen_clock.advance(3600)
+    s = set_phase(s, "ideation")  # opened again
+    frozen_clock.advance(60)
+    timing = s.timing("ideation")
+    assert timing.spent() == 660 and timing.timer_run() == 0 and timing.started_at is None
+    # a file from before the phase clock only knows how long the countdown ran
+    old = model.PhaseTime(10, spent_seconds=300.0)
+    assert old.spent() == 300
+
+
 # --------------------------------------------------------------------------- timer
 
 
@@ -392,8 +412,9 @@ def test_timer_start_pause_add_reset(frozen_clock: Any) -> None:
     frozen_clock.advance(30)
     s = timer_reset(s, "ideation")
     timing = s.timing("ideation")
-    assert timing.timer_seconds == 0 and timing.extra_seconds == 0 and timing.running
-    assert timing.spent_seconds == 120  # the time really spent is never reset
+    assert timing.elapsed() == 0 and timing.extra_seconds == 0 and timing.running
+    assert timing.timer_run() == 120  # the time the countdown ran is never reset
+    assert timing.running_since == s.timing("ideation").running_since  # so undo is safe
     assert timing.started_at == "2026-11-25T14:30:00+01:00"
     frozen_clock.advance(700)
     assert timing.remaining() == -100  # overtime
@@ -436,6 +457,9 @@ def test_remove_participant_keeps_their_ideas_and_ballots() -> None:
     assert s.idea(2).author_id == 2
     assert len(s.ballots) == 1 and s.ballots[0].voter_id is None
     refuses("Not found: participant 1.", remove_participant, s, 1)
+    s = merge_ideas(add_idea(s, "Bikes everywhere", 2), 2, 4)
+    s = remove_participant(s, 2)
+    assert s.idea(2).authors == ()
 
 
 # --------------------------------------------------------------------------- rules
@@ -529,6 +553,10 @@ def test_merge_ideas_keeps_every_text() -> None:
     s = merge_ideas(s, 1, 3)
     assert s.idea(1).merged == ("Trams", "Cheaper rent")
     refuses("An idea cannot be merged with itself.", merge_ideas, s, 1, 1)
+    # every author stays credited: Alice wrote #1, Bob #2 (merged into #3, then into #1)
+    assert s.idea(1).author_id == 1 and s.idea(1).coauthors == (2,)
+    assert s.author_counts() == {1: 1, 2: 1}
+    assert s.author_name(s.idea(1)) == "Alice, Bob"
     refuses("Not found: idea 3.", merge_ideas, s, 1, 3)
 
 

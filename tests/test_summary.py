@@ -229,7 +229,7 @@ def test_clusters_keep_their_order_then_unclassified(french: Session) -> None:
     ]
     listen = summary.clusters[1].ideas[0]
     assert listen.merged == ("Former à l'écoute active",)
-    assert listen.author == "Chloé Nguyen" and listen.cluster == "Écouter"
+    assert listen.author == "Chloé Nguyen, Awa Diallo" and listen.cluster == "Écouter"
     assert (listen.rank, listen.result) == (1, "5 gommettes")
     assert summary.clusters[3].ideas[0].rank is None
 

@@ -352,16 +352,17 @@ async def test_actions_plan_with_french_date(folder, frozen_clock):
         await type_text(pilot, "Chloé")
         await pilot.press("enter")
         await type_text(pilot, "25/11/2026")
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await pilot.pause()
         await pilot.press("n")
         await type_text(pilot, "Date fausse")
         await pilot.press("enter", "enter")
         await type_text(pilot, "32/13/2026")
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await pilot.pause()
-        # refused: the form comes back with what was typed
+        # refused: the form stays with what was typed, the focus on the date
         assert app.screen.query_one("#a-what", Input).value == "Date fausse"
+        assert app.focused is app.screen.query_one("#a-due", Input)
         await pilot.press("escape")
         assert app.unexpected_errors == []
     session = reload(folder, session_id)

@@ -146,7 +146,7 @@ async def test_a_whole_workshop_by_keys(lang: str, folder: SessionFolder, frozen
         await type_text(pilot, "Awa")
         await pilot.press("enter")
         await type_text(pilot, "25/11/2026")
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await pilot.pause()
         # Summary
         await pilot.press("f8")

@@ -17,12 +17,14 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from atelier import i18n, model
-from atelier.config import load_config
+from atelier.config import load_config, save_theme
 from atelier.errors import AtelierError
 from atelier.i18n import N_, _
 from atelier.model import PHASES, Session
-from atelier.store import OpenSession, SaveFailed, SessionFolder, SessionLocked
+from atelier.store import OpenSession, SaveFailed, SessionFolder, SessionLocked, diff_sessions
+from atelier.widgets.fields import install_paste_parser
 from atelier.widgets.guard import Guarded
+from atelier.widgets.keyorder import KeysInOrder
 
 SCREEN_CLASSES = {
     "setup": "setup.SetupScreen",
@@ -36,6 +38,50 @@ SCREEN_CLASSES = {
 }
 
 
+#: the phases whose screen shows a collection, the first one being its home.
+SHOWN_IN: dict[str, tuple[str, ...]] = {
+    "participants": ("setup", "ideation"),
+    "rules": ("rules",),
+    "ideas": ("ideation", "clustering"),
+    "clusters": ("clustering", "vote", "results"),
+    "rounds": ("vote", "results"),
+    "ballots": ("vote", "results"),
+    "actions": ("actions",),
+}
+
+
+def replayed_item(changes: list[list[Any]]) -> tuple[str | None, Any]:
+    """The record an undo or redo changed ((table, id)), one it restored or removed first
+    (undoing a merge shows the idea that comes back), or the meta key it changed."""
+    records = [change for change in changes if change[0] != "meta"]
+    for table, key, before, after in records:
+        if before is None or after is None:
+            return table, key
+    for table, key, _before, _after in records:
+        return table, key
+    for _table, key, _before, _after in changes:
+        if key not in ("seq", "phase") and not str(key).startswith("seq."):
+            return "meta", key
+    return None, None
+
+
+def phase_of_change(table: str | None, key: Any, current: str) -> str:
+    """The phase to show after an undo: the current one when it shows the change."""
+    if table in SHOWN_IN:
+        phases = SHOWN_IN[table]
+        return current if current in phases else phases[0]
+    if table == "meta":
+        parts = str(key).split(".")
+        if parts[0] == "phases" and len(parts) > 2 and parts[1] in PHASES:
+            return "setup" if parts[2] == "planned_minutes" else parts[1]
+        if parts[0] == "vote":
+            return current if current in ("vote", "results") else "vote"
+        if parts[0] == "rules_adopted_at":
+            return "rules"
+        return "setup"
+    return current
+
+
 def phase_screen(phase: str) -> Screen:  # type: ignore[type-arg]
     """A fresh screen for a phase (state lives in the session, so screens are cheap)."""
     module_name, class_name = SCREEN_CLASSES[phase].split(".")
@@ -43,7 +89,7 @@ def phase_screen(phase: str) -> Screen:  # type: ignore[type-arg]
     return getattr(module, class_name)()
 
 
-class AtelierApp(Guarded, App[int]):
+class AtelierApp(Guarded, KeysInOrder, App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "atelier"
     BINDINGS = [
@@ -134,7 +180,10 @@ class AtelierApp(Guarded, App[int]):
             return
         if self.handle.session.lang != self.lang:
             self.notify(_("This session is in another language; its report will use it."))
-        self.push_screen(phase_screen(self.handle.session.phase))
+        phase = self.handle.session.phase
+        if not self.handle.readonly:  # the time spent in the phase counts from now
+            self.apply(model.set_phase, phase, refresh=False)
+        self.push_screen(phase_screen(phase))
 
     def close_session(self) -> None:
         if self.handle is not None:
@@ -142,6 +191,7 @@ class AtelierApp(Guarded, App[int]):
                 for phase in PHASES:
                     if self.handle.session.timing(phase).running:
                         self.apply(model.timer_pause, phase, refresh=False)
+                self.apply(model.leave_phase, refresh=False)
             self.handle.close()
             self.handle = None
 
@@ -209,6 +259,7 @@ class AtelierApp(Guarded, App[int]):
     def _replay(self, undo: bool) -> None:
         if self.handle is None:
             return
+        before = self.handle.session
         try:
             label = self.handle.undo() if undo else self.handle.redo()
         except SaveFailed as error:
@@ -223,16 +274,24 @@ class AtelierApp(Guarded, App[int]):
         if label:
             template = _("Undone: {action}.") if undo else _("Redone: {action}.")
             self.notify(template.format(action=_(label)))
-        self._show_current_phase()
         self.refresh_screens()
+        self._show_replayed(*replayed_item(diff_sessions(before, self.handle.session)))
 
-    def _show_current_phase(self) -> None:
-        """After undo/redo the phase on screen follows the session."""
+    def _show_replayed(self, table: str | None, key: int | None) -> None:
+        """Show what ctrl+z / ctrl+y changed: go to the phase that shows it (an action undone
+        from ideation opens the action plan) and let the screen select it."""
         from atelier.screens.base import PhaseScreen
 
         screen = self.screen
-        if isinstance(screen, PhaseScreen) and screen.PHASE != self.session.phase:
-            self.switch_screen(phase_screen(self.session.phase))
+        if not isinstance(screen, PhaseScreen):
+            return
+        phase = phase_of_change(table, key, screen.PHASE)
+        if phase != screen.PHASE:
+            self.goto_phase(phase)
+            screen = self.screen  # the new phase's screen, mounted before it runs the reveal
+        reveal = getattr(screen, "show_replayed", None)
+        if reveal is not None:
+            screen.call_later(reveal, table, key)
 
     def _confirm_leaving(self, then: Any) -> None:
         """Leaving with a change that could not be saved: try once more, else ask first."""
@@ -329,7 +388,12 @@ class AtelierApp(Guarded, App[int]):
         )
 
     def action_toggle_theme(self) -> None:
-        self.theme = "textual-dark" if self.theme == "textual-light" else "textual-light"
+        """Switch light / dark and remember it for the next start (config.toml)."""
+        light = self.theme != "textual-light"
+        self.theme = "textual-light" if light else "textual-dark"
+        problem = save_theme("light" if light else "dark")
+        if problem:
+            self.notify(problem, severity="warning", timeout=8)
 
     def notify(
         self,
@@ -404,6 +468,7 @@ def create_app(
     templates_dir: Path | None = None,
 ) -> AtelierApp:
     """The one factory used by the CLI, the tests and the snapshots."""
+    install_paste_parser()
     config = load_config()
     language = i18n.detect_language(lang, config.lang)
     i18n.set_language(language)

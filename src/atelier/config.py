@@ -1,4 +1,5 @@
-"""User configuration (platformdirs): preferred language, sessions folder, key remapping.
+"""User configuration (platformdirs): preferred language, theme, sessions folder, key
+remapping.
 
 ``config.toml`` in the user config folder, for example::
 
@@ -12,6 +13,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,3 +87,42 @@ def sessions_dir(explicit: Path | None, config: UserConfig) -> Path:
     if local.is_dir():
         return local
     return user_sessions_dir()
+
+
+_THEME_LINE = re.compile(r"^\s*theme\s*=.*$")
+_TABLE_LINE = re.compile(r"^\s*\[")
+
+
+def save_theme(theme: str, path: Path | None = None) -> str | None:
+    """Remember the theme chosen in the app; every other line of the file (settings,
+    comments) is kept as it is. Returns a message when it could not be saved."""
+    if theme not in ("light", "dark"):
+        raise ValueError(theme)
+    path = path or config_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+        settings = tomllib.loads(text)
+    except FileNotFoundError:
+        text, settings = "", {}
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        # a file we cannot read is never replaced: the user's settings would be lost
+        return _("{file}: {error}; the theme was not saved.").format(file=path, error=error)
+    lines = text.splitlines()
+    setting = f'theme = "{theme}"'
+    top = next((i for i, line in enumerate(lines) if _TABLE_LINE.match(line)), len(lines))
+    found = next((i for i in range(top) if _THEME_LINE.match(lines[i])), None)
+    if found is not None:
+        lines[found] = setting
+    else:
+        lines.insert(top, setting)
+    new_text = "\n".join(lines) + "\n"
+    if tomllib.loads(new_text) != {**settings, "theme": theme}:  # never write what we misread
+        return _("{file}: the theme could not be saved.").format(file=path)
+    try:
+        from atelier.atomicio import atomic_write
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, new_text.encode("utf-8"))
+    except OSError as error:
+        return _("{file}: {error}; the theme was not saved.").format(file=path, error=error)
+    return None

@@ -181,6 +181,12 @@ class Idea:
     author_id: int | None = None
     cluster_id: int | None = None
     merged: tuple[str, ...] = ()  # texts of ideas folded into this one: never lost
+    coauthors: tuple[int, ...] = ()  # authors of the ideas folded into this one
+
+    @property
+    def authors(self) -> tuple[int, ...]:
+        """Everyone credited: the author, then the authors of the merged ideas."""
+        return ((self.author_id,) if self.author_id is not None else ()) + self.coauthors
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,25 +207,40 @@ class Action:
 
 @dataclass(frozen=True, slots=True)
 class PhaseTime:
-    """Timebox of one phase: planned minutes, a pausable countdown, the time really spent."""
+    """Timebox of one phase: planned minutes, the facilitator's pausable countdown, and the
+    time really spent in the phase, from entering it to leaving it (timer or not)."""
 
     planned_minutes: int
     extra_seconds: int = 0
-    timer_seconds: float = 0.0  # counted down since the last reset
-    spent_seconds: float = 0.0  # never reset: the actual time spent, for the report
+    timer_seconds: float = 0.0  # counted down since the last reset (< 0: reset while running)
+    spent_seconds: float = 0.0  # never reset: how long the countdown ran
     running_since: str | None = None
     started_at: str | None = None
     stopped_at: str | None = None
+    present_seconds: float = 0.0  # time on this phase, its screen shown, until last left
+    entered_at: str | None = None  # this is the session's phase, open since then
 
     def elapsed(self, at: str | None = None) -> float:
         if self.running_since is None:
             return self.timer_seconds
         return self.timer_seconds + _seconds_between(self.running_since, at)
 
-    def spent(self, at: str | None = None) -> float:
+    def timer_run(self, at: str | None = None) -> float:
+        """How long the countdown has run in all."""
         if self.running_since is None:
             return self.spent_seconds
         return self.spent_seconds + _seconds_between(self.running_since, at)
+
+    def present(self, at: str | None = None) -> float:
+        """Time spent on the phase, from entering it to leaving it."""
+        if self.entered_at is None:
+            return self.present_seconds
+        return self.present_seconds + _seconds_between(self.entered_at, at)
+
+    def spent(self, at: str | None = None) -> float:
+        """The time spent in the phase for the report (files from before the phase clock
+        only know how long the countdown ran)."""
+        return max(self.present(at), self.timer_run(at))
 
     def remaining(self, at: str | None = None) -> float:
         return self.planned_minutes * 60 + self.extra_seconds - self.elapsed(at)
@@ -323,16 +344,26 @@ class Session:
         return _find(self.rounds, round_id, N_("vote round"))
 
     def author_name(self, idea: Idea) -> str:
-        if idea.author_id is None:
+        """Everyone credited with the idea, as shown next to it ("Awa, Djamel")."""
+        if not idea.coauthors:  # the usual case, cheap for 2,000 ideas
+            for person in self.participants:
+                if person.id == idea.author_id:
+                    return person.name
             return ""
-        for person in self.participants:
-            if person.id == idea.author_id:
-                return person.name
-        return ""
+        names = {p.id: p.name for p in self.participants}
+        return ", ".join(names[a] for a in idea.authors if a in names)
 
     def idea_counts(self, field: str) -> Counter[int | None]:
         """Ideas per ``"cluster_id"`` or per ``"author_id"`` (None: unclassified / no author)."""
         return Counter(getattr(idea, field) for idea in self.ideas)
+
+    def author_counts(self) -> Counter[int | None]:
+        """Ideas credited to each participant, merged ideas to each of their authors
+        (None: ideas without any author)."""
+        counts: Counter[int | None] = Counter()
+        for idea in self.ideas:
+            counts.update(idea.authors or (None,))
+        return counts
 
     def ideas_in(self, cluster_id: int | None) -> list[Idea]:
         return [idea for idea in self.ideas if idea.cluster_id == cluster_id]
@@ -546,11 +577,30 @@ def set_planned_minutes(session: Session, phase: str, minutes: object) -> Sessio
 
 @operation(N_("change phase"), undoable=False)
 def set_phase(session: Session, phase: str) -> Session:
+    """Go to a phase: the time spent in the one left is recorded, the new one's starts.
+    Setting the phase already current (opening the session) starts its clock afresh: the
+    end of an interval cut by a crash is unknown, so it is not counted."""
     _check_phase(phase)
-    return replace(session, phase=phase)
+    now = clock.now_iso()
+    phases = dict(session.phases)
+    if phase != session.phase:
+        left = session.timing(session.phase)
+        phases[session.phase] = replace(left, present_seconds=left.present(now), entered_at=None)
+    phases[phase] = replace(session.timing(phase), entered_at=now)
+    return replace(session, phase=phase, phases=phases)
 
 
-# ---- timer (not undoable: time is not an edit)
+@operation(N_("leave the session"), undoable=False)
+def leave_phase(session: Session) -> Session:
+    """The session is closed: the time spent in its phase stops counting."""
+    timing = session.timing(session.phase)
+    if timing.entered_at is None:
+        return session
+    left = replace(timing, present_seconds=timing.present(clock.now_iso()), entered_at=None)
+    return _set_timing(session, session.phase, left)
+
+
+# ---- timer (not undoable: time is not an edit; a reset is, it wipes the countdown)
 
 
 def _set_timing(session: Session, phase: str, timing: PhaseTime) -> Session:
@@ -579,7 +629,7 @@ def timer_pause(session: Session, phase: str) -> Session:
     paused = replace(
         timing,
         timer_seconds=timing.elapsed(now),
-        spent_seconds=timing.spent(now),
+        spent_seconds=timing.timer_run(now),
         running_since=None,
         stopped_at=now,
     )
@@ -593,20 +643,15 @@ def timer_add_minute(session: Session, phase: str) -> Session:
     return _set_timing(session, phase, replace(timing, extra_seconds=timing.extra_seconds + 60))
 
 
-@operation(N_("reset the timer"), undoable=False)
+@operation(N_("reset the timer"))
 def timer_reset(session: Session, phase: str) -> Session:
-    """Restart the countdown; the time already spent stays recorded."""
+    """Restart the countdown; the time already spent stays recorded. Only the countdown's
+    own fields change (a running timer keeps its start, its elapsed base goes below zero),
+    so ctrl+z brings the countdown back without stopping or starting the timer."""
     _check_phase(phase)
     timing = session.timing(phase)
-    now = clock.now_iso()
-    reset = replace(
-        timing,
-        extra_seconds=0,
-        timer_seconds=0.0,
-        spent_seconds=timing.spent(now),
-        running_since=now if timing.running else None,
-    )
-    return _set_timing(session, phase, reset)
+    base = timing.timer_seconds - timing.elapsed(clock.now_iso())
+    return _set_timing(session, phase, replace(timing, extra_seconds=0, timer_seconds=base))
 
 
 # ---- participants
@@ -644,7 +689,14 @@ def remove_participant(session: Session, participant_id: int) -> Session:
     """Their ideas stay, without author: an idea is never lost with its author."""
     session.participant(participant_id)
     ideas = tuple(
-        replace(i, author_id=None) if i.author_id == participant_id else i for i in session.ideas
+        replace(
+            i,
+            author_id=None if i.author_id == participant_id else i.author_id,
+            coauthors=tuple(a for a in i.coauthors if a != participant_id),
+        )
+        if participant_id in i.authors
+        else i
+        for i in session.ideas
     )
     ballots = tuple(
         replace(b, voter_id=None) if b.voter_id == participant_id else b for b in session.ballots
@@ -751,11 +803,17 @@ def delete_idea(session: Session, idea_id: int) -> Session:
 
 @operation(N_("merge two ideas"))
 def merge_ideas(session: Session, keep_id: int, fold_id: int) -> Session:
-    """Fold one idea into another: its text is kept in the survivor's ``merged`` list."""
+    """Fold one idea into another: its text is kept in the survivor's ``merged`` list and
+    its authors stay credited as co-authors."""
     keep, fold = session.idea(keep_id), session.idea(fold_id)
     if keep_id == fold_id:
         raise AtelierError(_("An idea cannot be merged with itself."))
-    survivor = replace(keep, merged=(*keep.merged, fold.text, *fold.merged))
+    coauthors = tuple(dict.fromkeys(a for a in (*keep.authors, *fold.authors)))
+    if keep.author_id is not None:
+        coauthors = coauthors[1:]
+    survivor = replace(
+        keep, merged=(*keep.merged, fold.text, *fold.merged), coauthors=tuple(coauthors)
+    )
     ideas = _replace_item(_replace_item(session.ideas, keep_id, survivor), fold_id, None)
     actions = tuple(
         replace(a, link=f"idea:{keep_id}") if a.link == f"idea:{fold_id}" else a
@@ -1098,15 +1156,30 @@ def _check_link(session: Session, link: str | None) -> str | None:
     return f"{kind}:{number}"
 
 
+class FieldError(AtelierError):
+    """A refused value, naming the field it came from (the form keeps focus there)."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 def _action_fields(
     session: Session, what: str, owner: str, due: str | None, link: str | None
 ) -> dict[str, Any]:
-    return {
-        "what": clean_text(what, N_("The action"), max_len=ACTION_MAX),
-        "owner": clean_text(owner, N_("The owner"), max_len=NAME_MAX, min_len=0),
-        "due": parse_date(due),
-        "link": _check_link(session, link),
+    checks: dict[str, Callable[[], Any]] = {
+        "what": lambda: clean_text(what, N_("The action"), max_len=ACTION_MAX),
+        "owner": lambda: clean_text(owner, N_("The owner"), max_len=NAME_MAX, min_len=0),
+        "due": lambda: parse_date(due),
+        "link": lambda: _check_link(session, link),
     }
+    values: dict[str, Any] = {}
+    for name, check in checks.items():
+        try:
+            values[name] = check()
+        except AtelierError as error:
+            raise FieldError(error.message, name) from None
+    return values
 
 
 @operation(N_("add an action"))

@@ -68,7 +68,7 @@ class Rules:
 class IdeaLine:
     id: int
     text: str
-    author: str  # '' when anonymous or the author was removed
+    author: str  # every author, merged ideas' too ('' when anonymous or removed)
     merged: tuple[str, ...]  # texts folded into this idea
     cluster: str  # label of its cluster, or "Unclassified"
     rank: int | None  # main vote: its own rank, or its cluster's in a cluster vote
@@ -378,7 +378,7 @@ def _clusters(
             IdeaLine(
                 id=idea.id,
                 text=clean(idea.text),
-                author=authors.get(idea.author_id, "") if idea.author_id is not None else "",
+                author=", ".join(authors[a] for a in idea.authors if a in authors),
                 merged=tuple(clean(t) for t in idea.merged),
                 cluster=names.get(home, unclassified) if home is not None else unclassified,
                 rank=option.rank if option else None,

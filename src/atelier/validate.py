@@ -102,6 +102,10 @@ RANGES: dict[tuple[type, str], tuple[int, int]] = {
     (VoteRound, "voters"): (0, model.MAX_PARTICIPANTS),
 }
 
+#: Numbers that may be below zero, within -NUMBER_LIMIT…NUMBER_LIMIT: a countdown reset
+#: while running restarts from a negative time, so that the seconds already run count.
+SIGNED: set[tuple[type, str]] = {(PhaseTime, "timer_seconds")}
+
 #: (record, field) → the values it may take.
 CHOICES: dict[tuple[type, str], tuple[str, ...]] = {
     (Session, "lang"): ("fr", "en"),
@@ -200,7 +204,7 @@ def _text(value: object, where: str, name: str) -> str:
     return value
 
 
-def convert(value: object, hint: Any, where: str, name: str) -> Any:
+def convert(value: object, hint: Any, where: str, name: str, signed: bool = False) -> Any:
     """``value`` as read from JSON, checked against a type annotation and converted (lists
     become tuples, objects become records)."""
     origin, args = _shape(hint)
@@ -212,10 +216,10 @@ def convert(value: object, hint: Any, where: str, name: str) -> Any:
             return None
         for option in options[:-1]:
             try:
-                return convert(value, option, where, name)
+                return convert(value, option, where, name, signed)
             except AtelierError:
                 continue
-        return convert(value, options[-1], where, name)
+        return convert(value, options[-1], where, name, signed)
     if hint is str:
         return _text(value, where, name)
     if hint is bool:
@@ -227,8 +231,9 @@ def convert(value: object, hint: Any, where: str, name: str) -> Any:
             _type_error(where, name, hint)
         if hint is int and not isinstance(value, int):
             _type_error(where, name, int)
-        if not 0 <= value <= NUMBER_LIMIT:  # also NaN and infinities (never in range)
-            _out_of_range(where, name, 0, NUMBER_LIMIT)
+        lowest = -NUMBER_LIMIT if signed else 0
+        if not lowest <= value <= NUMBER_LIMIT:  # also NaN and infinities (never in range)
+            _out_of_range(where, name, lowest, NUMBER_LIMIT)
         return float(value) if hint is float else value
     if origin in (tuple, list):
         if not isinstance(value, list | tuple):
@@ -274,7 +279,7 @@ def record_values(
             if required:
                 refuse(where, _("{field} is missing.").format(field=name))
             continue
-        value = convert(data[field], hint, where, name)
+        value = convert(data[field], hint, where, name, (cls, field) in SIGNED)
         values[field] = _field_rules(cls, field, value, default, where, name) if ruled else value
     return values
 
@@ -453,6 +458,9 @@ def check_session(session: Session, meta: str) -> None:
             _missing(where, "author_id", N_("participant"), idea.author_id)
         if idea.cluster_id is not None and idea.cluster_id not in clusters:
             _missing(where, "cluster_id", N_("cluster"), idea.cluster_id)
+        for coauthor in idea.coauthors:
+            if coauthor not in people:
+                _missing(where, "coauthors", N_("participant"), coauthor)
     for action in session.actions:
         if action.link is not None:
             link = _option(action.link)
@@ -609,7 +617,7 @@ def _check_meta_leaf(dotted: str, value: object, where: str, name: str) -> None:
                 return
             hint, field = args[1], None
         owner = hint if isinstance(hint, type) and is_dataclass(hint) else None
-    value = convert(value, hint, where, name)
+    value = convert(value, hint, where, name, field in SIGNED)
     if field is not None:
         plan = {f: (default, ruled) for f, _h, _r, default, ruled in _plan(field[0])}
         default, ruled = plan[field[1]]

@@ -43,7 +43,8 @@ def link_choices(session: Session) -> list[tuple[str, str]]:
 
 
 class ActionDialog(Dialog):
-    """The fields of one action; Enter in the last field (or ctrl+s) saves."""
+    """The fields of one action: Enter goes to the next field, ctrl+s saves. A refused
+    value keeps the form open with the focus on its field."""
 
     BINDINGS = [Binding("ctrl+s", "save", N_("Save"), id="action_save")]
 
@@ -75,7 +76,7 @@ class ActionDialog(Dialog):
                     yield TextField(draft["owner"] or "", id="a-owner")
                 with Vertical():
                     yield Label(_("Due date (25/11/2026)"))
-                    yield Input(draft["due"] or "", id="a-due", max_length=10)
+                    yield TextField(draft["due"] or "", id="a-due", max_length=10)
             yield Label(_("Linked to"))
             yield Select(
                 [(Content(_("— nothing —")), NO_LINK), *options],
@@ -83,26 +84,32 @@ class ActionDialog(Dialog):
                 allow_blank=False,
                 id="a-link",
             )
-            yield Label(Content(_("Enter: next field / save · Escape: cancel")), classes="hint")
+            yield Label(
+                Content(_("Enter: next field · ctrl+s: save · Escape: cancel")), classes="hint"
+            )
 
     @on(Input.Submitted)
     def next_field(self, event: Input.Submitted) -> None:
         event.stop()
-        if event.input.id == "a-due":
-            self.action_save()
-        else:
-            self.focus_next()
+        self.focus_next()
 
     def action_save(self) -> None:
         link = self.query_one("#a-link", Select).value
-        self.dismiss(
-            {
-                "what": self.query_one("#a-what", Input).value,
-                "owner": self.query_one("#a-owner", Input).value,
-                "due": self.query_one("#a-due", Input).value,
-                "link": None if link in (NO_LINK, Select.NULL) else str(link),
-            }
-        )
+        values: dict[str, str | None] = {
+            "what": self.query_one("#a-what", Input).value,
+            "owner": self.query_one("#a-owner", Input).value,
+            "due": self.query_one("#a-due", Input).value,
+            "link": None if link in (NO_LINK, Select.NULL) else str(link),
+        }
+        try:  # the operation is pure: try it here, so a refusal keeps the form and its focus
+            model.add_action(self.session, **values)  # type: ignore[arg-type]
+        except model.FieldError as error:
+            self.notify(error.message, severity="warning", timeout=6)
+            self.query_one(f"#a-{error.field}").focus()
+            return
+        except model.AtelierError:
+            pass  # the screen's apply() reports it
+        self.dismiss(values)
 
 
 class ActionsScreen(PhaseScreen):
@@ -166,7 +173,7 @@ class ActionsScreen(PhaseScreen):
             else:
                 ok = self.atelier.apply(model.edit_action, action.id, **values)  # type: ignore[arg-type]
             if not ok:  # refused: reopen with what was typed, nothing lost
-                self.app.push_screen(ActionDialog(self.session, action, values), saved)
+                self.app.push_screen(ActionDialog(self.session, action, dict(values)), saved)
 
         self.app.push_screen(ActionDialog(self.session, action), saved)
 
@@ -177,6 +184,16 @@ class ActionsScreen(PhaseScreen):
         action = self._selected()
         if action is not None:
             self._open_form(action)
+
+    def show_replayed(self, table: str | None, key: int | None) -> None:
+        """After ctrl+z / ctrl+y: the action restored or changed is selected, in view."""
+        if table != "actions" or key is None:
+            return
+        table_widget = self.query_one(DataTable)
+        for row, action in enumerate(self.session.actions):
+            if action.id == key:
+                table_widget.move_cursor(row=row, scroll=True)
+                return
 
     def action_delete(self) -> None:
         action = self._selected()

@@ -130,7 +130,7 @@ class PhaseScreen(AtelierScreen):
             if phase:
                 self.atelier.goto_phase(phase)
 
-        self.app.push_screen(PickerDialog(_("Go to phase"), choices), chosen)
+        self.app.push_screen(PickerDialog(_("Go to phase"), choices, by_number=True), chosen)
 
     # ---- timer
     def action_timer_toggle(self) -> None:

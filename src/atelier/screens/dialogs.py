@@ -103,12 +103,14 @@ class Choice:
 
 
 class PickerDialog(Dialog):
-    """Pick one choice from a list filtered as you type."""
+    """Pick one choice from a list filtered as you type; with ``by_number``, a digit typed
+    first picks the choice of that number at once (F9 then 6: the sixth phase)."""
 
-    def __init__(self, title: str, choices: list[Choice]) -> None:
+    def __init__(self, title: str, choices: list[Choice], *, by_number: bool = False) -> None:
         super().__init__()
         self.title_text = title
         self.choices = choices
+        self.by_number = by_number
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -134,6 +136,10 @@ class PickerDialog(Dialog):
 
     @on(Input.Changed, "#picker-filter")
     def filter_changed(self, event: Input.Changed) -> None:
+        number = event.value.strip()
+        if self.by_number and number.isdigit() and 1 <= int(number) <= len(self.choices):
+            self.dismiss(self.choices[int(number) - 1].key)
+            return
         options = self.query_one(OptionList)
         options.set_options(self._options(event.value))
         if options.option_count:

@@ -28,11 +28,18 @@ from .base import PhaseScreen
 from .dialogs import Choice, PickerDialog
 
 NO_AUTHOR = "none"
+NEW_AUTHOR = "new"
 
 
 def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _consume(field: Input, submitted: str) -> None:
+    """Empty the field of what was submitted, keeping anything typed after the Enter."""
+    if field.value.startswith(submitted):
+        field.value = field.value[len(submitted) :]
 
 
 def split_author(session: Session, text: str) -> tuple[int | None, str]:
@@ -52,11 +59,22 @@ def split_author(session: Session, text: str) -> tuple[int | None, str]:
     return found[0].id, rest
 
 
+def unknown_author(session: Session, text: str) -> str | None:
+    """The name after a leading ``@`` when it names no participant (or several)."""
+    stripped = text.lstrip()
+    if not stripped.startswith("@") or session.anonymous:
+        return None
+    word = stripped[1:].partition(" ")[0]
+    if not word.strip() or split_author(session, text)[0] is not None:
+        return None
+    return word
+
+
 def participation(session: Session) -> Content:
     """Ideas per participant, most first, then who has not contributed yet."""
     if session.anonymous or not session.participants:
         return Content(_("{count} ideas").format(count=len(session.ideas)))
-    per_author = session.idea_counts("author_id")
+    per_author = session.author_counts()
     counts = {p.id: per_author[p.id] for p in session.participants}
     unattributed = per_author[None]
     by_id = {p.id: p.name for p in session.participants}
@@ -91,6 +109,7 @@ class IdeationScreen(PhaseScreen):
         self.author_id: int | None = None
         self.editing: int | None = None
         self.similar_to: tuple[int, int] | None = None  # (new idea, older similar idea)
+        self.new_author: tuple[str, int | None] | None = None  # unknown @name, its idea
         self.index: SimilarityIndex | None = None
 
     def compose_body(self) -> ComposeResult:
@@ -154,26 +173,37 @@ class IdeationScreen(PhaseScreen):
     # ---- capture
     @on(Input.Submitted, "#idea-input")
     def submitted(self, event: Input.Submitted) -> None:
+        """Save what was submitted (not what the field holds by now)."""
         event.stop()
         if self.atelier.read_only:
             self.notify(_("This session is open read-only: nothing can be changed."))
             return
-        field = event.input
+        field, value = event.input, event.value
         if self.editing is not None:
-            if self.atelier.apply(model.edit_idea, self.editing, field.value):
-                self._reindex(self.editing, field.value)
+            if self.atelier.apply(model.edit_idea, self.editing, value):
+                self._reindex(self.editing, value)
                 self.editing = None
-                field.value = ""
+                _consume(field, value)
                 self._hint("")
             return
-        if not field.value.strip():
+        if not value.strip():
             return
-        author, text = split_author(self.session, field.value)
+        _consume(field, value)
+        name = unknown_author(self.session, value)
+        if name is not None:
+            self._unattributed(name, value.lstrip()[len(name) + 1 :].strip(), value)
+            return
+        author, text = split_author(self.session, value)
         if author is not None:
             self.author_id = author
-        if not self.atelier.apply(model.add_idea, text, self.author_id):
-            return
-        field.value = ""
+        self._add(text, self.author_id, value)
+
+    def _add(self, text: str, author_id: int | None, typed: str) -> bool:
+        """Save one idea; refused (too long…), what was typed goes back into the field."""
+        if not self.atelier.apply(model.add_idea, text, author_id):
+            field = self.query_one("#idea-input", Input)
+            field.value = typed + field.value
+            return False
         idea = self.session.ideas[-1]
         ideas = self.query_one(IdeaList)
         ideas.highlighted = ideas.option_count - 1
@@ -181,6 +211,25 @@ class IdeationScreen(PhaseScreen):
         self._point_out_similar(idea)
         if self.index is not None:
             self.index.add(idea.id, idea.text)
+        return True
+
+    def _unattributed(self, name: str, text: str, typed: str) -> None:
+        """``@Zoé …`` for someone not in the list: the idea is saved at once without author
+        (capture is never blocked, never credited to the author selected before) and ctrl+n
+        offers to add Zoé and credit it."""
+        self.author_id = None
+        self._show_author()
+        if not text.strip():  # « @Zoé » alone: only the offer
+            self.new_author = (name, None)
+        elif self._add(text, None, typed):
+            self.new_author = (name, self.session.ideas[-1].id)
+        else:
+            return
+        self._hint(
+            Content(
+                _("“{name}” is not in the list (no author) — ctrl+n to add them.").format(name=name)
+            )
+        )
 
     @on(CaptureField.Lines)
     def pasted_lines(self, event: CaptureField.Lines) -> None:
@@ -191,7 +240,9 @@ class IdeationScreen(PhaseScreen):
         added = 0
         for line in event.lines:
             author, text = split_author(self.session, line)
-            if self.atelier.apply(model.add_idea, text, author or self.author_id):
+            if author is None and unknown_author(self.session, line) is None:
+                author = self.author_id  # an unknown @name is never credited to someone else
+            if self.atelier.apply(model.add_idea, text, author):
                 added += 1
                 if self.index is not None:
                     self.index.add(self.session.ideas[-1].id, self.session.ideas[-1].text)
@@ -232,13 +283,21 @@ class IdeationScreen(PhaseScreen):
         if self.session.anonymous:
             self.notify(_("Anonymous session: ideas have no author."))
             return
+        target = self._list_target()
         choices = [Choice(NO_AUTHOR, _("no author"))] + [
             Choice(str(p.id), p.name) for p in self.session.participants
         ]
-        target = self._list_target()
+        if self.new_author is not None and target is None:
+            name = self.new_author[0]
+            choices.insert(
+                0, Choice(NEW_AUTHOR, _("Add “{name}” to the participants").format(name=name))
+            )
 
         def chosen(key: str | None) -> None:
             if key is None:
+                return
+            if key == NEW_AUTHOR:
+                self._add_new_author()
                 return
             author = None if key == NO_AUTHOR else int(key)
             if target is not None:
@@ -250,6 +309,21 @@ class IdeationScreen(PhaseScreen):
 
         title = _("Author of #{id}").format(id=target) if target else _("Author of the next ideas")
         self.app.push_screen(PickerDialog(title, choices), chosen)
+
+    def _add_new_author(self) -> None:
+        """Add the unknown @name as a participant, credit its idea, keep them selected."""
+        if self.new_author is None:
+            return
+        name, idea_id = self.new_author
+        self.new_author = None
+        if not self.atelier.apply(model.add_participant, name):
+            return
+        self.author_id = self.session.participants[-1].id
+        if idea_id is not None and idea_id in {i.id for i in self.session.ideas}:
+            self.atelier.apply(model.set_idea_author, idea_id, self.author_id)
+        self._show_author()
+        self._hint("")
+        self.query_one("#idea-input", Input).focus()
 
     def _list_target(self) -> int | None:
         """The idea selected in the list when the list has focus, else None (capture)."""
@@ -304,6 +378,17 @@ class IdeationScreen(PhaseScreen):
             if self.index is not None:
                 self.index.remove(idea_id)
             self._hint(Content(_("#{id} deleted — ctrl+z to undo.").format(id=idea_id)))
+
+    def show_replayed(self, table: str | None, key: int | None) -> None:
+        """After ctrl+z / ctrl+y: no stale hint (« merged into #4 »); the idea restored or
+        changed is selected and scrolled into view."""
+        self.similar_to = None
+        self._hint("")
+        if table == "ideas" and key is not None:
+            ideas = self.query_one(IdeaList)
+            ideas.select_id(key)
+            if ideas.highlighted is not None:
+                ideas.scroll_to_highlight()
 
     def action_toggle_participation(self) -> None:
         panel = self.query_one("#participation-panel")
