@@ -20,17 +20,35 @@ from atelier.widgets.guard import Guarded
 from atelier.widgets.phasebar import PhaseBar
 from atelier.widgets.text import show
 from atelier.widgets.timer import PhaseTimer
+from atelier.widgets.typography import keep_no_break_spaces
 
 if TYPE_CHECKING:
     from atelier.app import AtelierApp
 
+keep_no_break_spaces()
+
+
+# Textual's own bindings (every screen inherits them) get our words, then translated
+TEXTUAL_DESCRIPTIONS = {
+    "Focus Next": N_("Next field"),
+    "Focus Previous": N_("Previous field"),
+    "Copy selected text": N_("Copy the selected text"),
+    "palette": N_("palette"),
+}
+
 
 def translate_bindings(node: DOMNode) -> None:
-    """Footer and help show binding descriptions in the interface language."""
+    """Footer, help and palette show binding descriptions in the interface language."""
     mapping = node._bindings.key_to_bindings
     for key, bindings in mapping.items():
         mapping[key] = [
-            replace(b, description=_(b.description) if b.description else "") for b in bindings
+            replace(
+                b,
+                description=_(TEXTUAL_DESCRIPTIONS.get(b.description, b.description))
+                if b.description
+                else "",
+            )
+            for b in bindings
         ]
 
 

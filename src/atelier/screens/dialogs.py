@@ -27,9 +27,11 @@ class Dialog(Guarded, ModalScreen):  # type: ignore[type-arg]
     DEFAULT_CSS = """
     Dialog { align: center middle; }
     Dialog > Vertical {
-        width: 80%; max-width: 90; height: auto; max-height: 90%;
+        width: 90%; max-width: 90; height: auto; max-height: 100%;
         border: thick $primary; background: $surface; padding: 1 2;
+        overflow-y: auto; scrollbar-size-vertical: 1;
     }
+    Dialog Label { width: 100%; }
     Dialog .title { text-style: bold; margin-bottom: 1; }
     Dialog .hint { color: $text-muted; margin-top: 1; }
     Dialog OptionList { height: auto; max-height: 16; }

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from rich.console import Group
+from rich.padding import Padding
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,12 +20,12 @@ from .base import PhaseScreen
 from .dialogs import TextPrompt
 
 
-def rule_prompt(number: int, rule: Rule) -> Content:
-    """A rule as a card: big title, one line of explanation (literal text)."""
-    head = Content.styled(f" {number}. {rule.title.upper()} ", "bold")
-    if not rule.explanation:
-        return Content.assemble(head, "\n")
-    return Content.assemble(head, "\n    ", (rule.explanation, "italic"), "\n")
+def rule_prompt(number: int, rule: Rule) -> Group:
+    """A rule as a card: title, then its explanation (literal text) wrapped with a hanging
+    indent, so the title stands out however long the explanation is."""
+    head = Text(f" {number}. {rule.title.upper()} ", style="bold")
+    explanation = Padding(Text(rule.explanation, style="italic"), (0, 0, 0, 4))
+    return Group(head, explanation, Text("")) if rule.explanation else Group(head, Text(""))
 
 
 class RulesScreen(PhaseScreen):

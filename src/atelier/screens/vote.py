@@ -436,7 +436,7 @@ class VoteScreen(PhaseScreen):
             missing = missing_grades(vote_round)
             if missing:
                 text = _(
-                    "Missing grades: {count}; they count as the lowest grade, « {grade} »."
+                    "Missing grades: {count}; they count as the lowest grade, “{grade}”."
                 ).format(count=missing, grade=vote_round.grades[-1])
                 lines.append(Content.styled(text, "bold"))
         if not vote_round.closed_at:
@@ -517,7 +517,7 @@ class VoteScreen(PhaseScreen):
             self.notify(_("This session is open read-only: nothing can be changed."))
             return
         title = Content.styled(
-            _("Tally for « {option} »").format(option=option_name(self.session, key)), "bold"
+            _("Tally for “{option}”").format(option=option_name(self.session, key)), "bold"
         )
         stored = vote_round.tallies.get(key)
         if vote_round.method == "dot":
@@ -564,7 +564,7 @@ class VoteScreen(PhaseScreen):
                 return Content.styled(text + " — " + _("more grades than voters!"), "bold $error")
             if missing:
                 return Content(
-                    text + " — " + _("counted as « {grade} »").format(grade=vote_round.grades[-1])
+                    text + " — " + _("counted as “{grade}”").format(grade=vote_round.grades[-1])
                 )
             return Content(text)
 
@@ -650,5 +650,5 @@ class VoteScreen(PhaseScreen):
             if yes and self.atelier.apply(model.delete_round, vote_round.id):
                 self.notify(_("Vote round cancelled."))
 
-        title = _("Cancel « {round} »?").format(round=round_title(self.session, vote_round))
+        title = _("Cancel “{round}”?").format(round=round_title(self.session, vote_round))
         self.app.push_screen(ConfirmDialog(title, detail), answer)
