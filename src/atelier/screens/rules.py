@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from rich.console import Group
-from rich.padding import Padding
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,13 +16,19 @@ from atelier.model import Rule
 from .base import PhaseScreen
 from .dialogs import TextPrompt
 
+INDENT = 4
 
-def rule_prompt(number: int, rule: Rule) -> Group:
-    """A rule as a card: title, then its explanation (literal text) wrapped with a hanging
-    indent, so the title stands out however long the explanation is."""
-    head = Text(f" {number}. {rule.title.upper()} ", style="bold")
-    explanation = Padding(Text(rule.explanation, style="italic"), (0, 0, 0, 4))
-    return Group(head, explanation, Text("")) if rule.explanation else Group(head, Text(""))
+
+def rule_prompt(number: int, rule: Rule, width: int = 76) -> Content:
+    """A rule as a card: title, then its explanation (literal text) wrapped in ``width``
+    cells with a hanging indent, so the title stands out however long the explanation is."""
+    head = Content.styled(f" {number}. {rule.title.upper()} ", "bold")
+    if not rule.explanation:
+        return Content.assemble(head, "\n")
+    lines = Content(rule.explanation).wrap(max(10, width - INDENT))
+    indent = Content("\n" + " " * INDENT)
+    body = indent.join(line.rstrip() for line in lines).stylize("italic")
+    return Content.assemble(head, indent, body, "\n")
 
 
 class RulesScreen(PhaseScreen):
@@ -49,8 +52,9 @@ class RulesScreen(PhaseScreen):
     def refresh_view(self) -> None:
         rules = self.query_one("#rules", OptionList)
         highlighted = rules.highlighted
+        width = self.app.size.width - 10  # margins, border, padding and scrollbar
         rules.set_options(
-            Option(rule_prompt(n, r), id=str(r.id))
+            Option(rule_prompt(n, r, width), id=str(r.id))
             for n, r in enumerate(self.session.rules, start=1)
         )
         if self.session.rules:
@@ -67,6 +71,10 @@ class RulesScreen(PhaseScreen):
             Content.styled(text, "bold" if adopted else "")
         )
         rules.focus()
+
+    def on_resize(self) -> None:
+        if self.is_mounted:
+            self.refresh_view()
 
     def _selected(self) -> int | None:
         rules = self.query_one("#rules", OptionList)

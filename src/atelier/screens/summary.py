@@ -19,6 +19,7 @@ from atelier.widgets.tickbox import TickBox
 
 from .base import PhaseScreen
 from .dialogs import Dialog, MessageDialog, TextPrompt
+from .home import shown_path
 
 FORMAT_LABELS = {
     "md": N_("Markdown (.md)"),
@@ -36,7 +37,10 @@ def export_folder(sessions_root: Path) -> Path:
 def written_lines(folder: Path, files: list[Path]) -> list[str]:
     """The folder once, then each file by its whole name: five paths cut at the same place
     would all look alike."""
-    return [_("In {folder}:").format(folder=folder), *(f"  {path.name}" for path in files)]
+    return [
+        _("In {folder}:").format(folder=shown_path(folder)),
+        *(f"  {path.name}" for path in files),
+    ]
 
 
 class ExportDialog(Dialog):
@@ -61,7 +65,7 @@ class ExportDialog(Dialog):
                 )
             yield TickBox(_("CSV with a BOM (for Excel)"), value=False, id="bom", compact=True)
             yield Label(_("Folder"), classes="folder-label")
-            yield TextField(str(self.folder), id="export-folder")
+            yield TextField(shown_path(self.folder), id="export-folder")
             yield Label(
                 Content(_("Space: tick · Enter in the folder or ctrl+s: export · Escape: cancel")),
                 classes="hint",

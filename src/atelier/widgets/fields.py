@@ -37,6 +37,10 @@ class TextField(Guarded, Input):
             return
         super().insert_text_at_cursor(strip_controls(text))
 
+    def _on_blur(self, event: events.Blur) -> None:
+        """A long text left with the cursor at its end showed only its end: show its start."""
+        self.scroll_to(x=0, animate=False)
+
     def _on_paste(self, event: events.Paste) -> None:
         # Textual calls the handler of every class in the MRO: stop before Input's own.
         event.prevent_default()
