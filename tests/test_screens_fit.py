@@ -51,9 +51,12 @@ def drawn(app: AtelierApp) -> str:
         # the SVG writes every space as a no-break one: read them all as spaces
         for offset, char in enumerate(html.unescape(text).replace("\u00a0", " ")):
             row[round(float(x) / 12.2) + offset] = char
+    height = app.size.height
     return "\n".join(
-        "".join(row.get(i, " ") for i in range(max(row) + 1)).rstrip() if row else ""
-        for _line, row in sorted(rows.items())
+        "".join(rows[n].get(i, " ") for i in range(max(rows[n]) + 1)).rstrip()
+        if rows.get(n)
+        else ""
+        for n in range(height)
     )
 
 
@@ -203,14 +206,20 @@ def test_fit_rows_keeps_numbers_and_dates_whole() -> None:
 # --------------------------------------------------------------------------- stray or cut text
 
 
-@pytest.mark.parametrize("phase", model.PHASES)
-async def test_footer_ends_with_palette(demo: Path, phase: str) -> None:
-    """The palette key ends the footer: nothing of the keys under it shows after it."""
-    app = create_app(demo, "fr", open_session=DEMO_ID)
+@pytest.mark.parametrize("phase", [*model.PHASES, "home"])
+async def test_footer_shows_whole_keys_and_ends_with_palette(demo: Path, phase: str) -> None:
+    """The palette key ends the footer (« palettea » was the keys under it showing through)
+    and no key is cut in the middle of its words (« f8 Phase su »)."""
+    app = create_app(demo, "fr", open_session=None if phase == "home" else DEMO_ID)
     async with app.run_test(size=SMALL) as pilot:
-        await goto(phase)(pilot)
+        if phase != "home":
+            await goto(phase)(pilot)
+        await pilot.pause()
         last = drawn(app).splitlines()[-1]
+        descriptions = {b.description for _n, b, _e, _t in app.screen.active_bindings.values()}
     assert last.endswith("palette"), last
+    keys = last.split("▏")[0].rstrip()
+    assert any(keys.endswith(" " + d) for d in descriptions if d), last
 
 
 async def test_overtime_label_is_whole(demo: Path, frozen_clock) -> None:

@@ -11,11 +11,12 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.dom import DOMNode
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from atelier import model
 from atelier.i18n import N_, _
 from atelier.model import PHASE_LABELS, PHASES, Session
+from atelier.widgets.footer import KeyFooter
 from atelier.widgets.guard import Guarded
 from atelier.widgets.phasebar import PhaseBar
 from atelier.widgets.text import show
@@ -92,7 +93,7 @@ class PhaseScreen(AtelierScreen):
             yield Static(id="save-status")
             yield PhaseTimer(lambda: self.session.timing(self.PHASE), id="timer")
         yield from self.compose_body()
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def compose_body(self) -> ComposeResult:
         yield from ()

@@ -8,7 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from atelier import i18n
 from atelier.errors import AtelierError
@@ -16,6 +16,7 @@ from atelier.i18n import N_, _
 from atelier.model import PHASE_LABELS
 from atelier.store import SessionInfo
 from atelier.templates import load_templates
+from atelier.widgets.footer import KeyFooter
 from atelier.widgets.tables import fill_table
 
 from .base import AtelierScreen
@@ -52,7 +53,7 @@ class HomeScreen(AtelierScreen):
         yield Static(id="home-problems")
         yield DataTable(cursor_type="row", zebra_stripes=True, id="sessions")
         yield Static(id="home-empty")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
