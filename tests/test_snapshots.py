@@ -120,6 +120,7 @@ def press(*keys: str, phase: str | None = None):  # type: ignore[no-untyped-def]
         for key in keys:
             await pilot.press(key)
             await pilot.pause()
+        pilot.app.clear_notifications()  # toasts come and go: not part of the dialog
         await pilot.pause()
 
     return run_before

@@ -6,27 +6,41 @@ room read « f8 Phase su » or « ^t Parti ».
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+from textual.app import ComposeResult
+from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
 
 class KeyFooter(Footer):
-    """Footer showing only the keys that fit whole, in their order of importance."""
+    """Footer showing only the keys that fit whole, in their order of importance.
 
-    async def recompose(self) -> None:
-        await super().recompose()
-        self.call_after_refresh(self._fit)
+    Widths are computed from the texts when composing (Textual's footer CSS: compact keys
+    are « key description » and a margin; wide ones « key  description »), so what is
+    shown never depends on when the screen is drawn."""
+
+    def compose(self) -> ComposeResult:
+        widgets = list(super().compose())
+        room = self.app.size.width
+        for widget in widgets:
+            if widget.has_class("-command-palette"):
+                room -= self._width(widget) + 1  # its left border
+        for widget in widgets:
+            if not widget.has_class("-command-palette"):
+                width = self._width(widget)
+                if width > room:
+                    continue  # a shorter key further on may still fit
+                room -= width
+            yield widget
+
+    def _width(self, widget: Widget) -> int:
+        if not isinstance(widget, FooterKey):
+            return 0
+        text = cell_len(widget.key_display) + cell_len(widget.description)
+        if self.compact:
+            return text + 1 + (0 if widget.has_class("-command-palette") else 1)
+        return text + 3 + (1 if widget.has_class("-command-palette") else 0)
 
     def on_resize(self) -> None:
-        for key in self.query(FooterKey):  # measured again at their natural place
-            key.display = True
-        self.call_after_refresh(self._fit)
-
-    def _fit(self) -> None:
-        keys = [k for k in self.query(FooterKey) if not k.has_class("-command-palette")]
-        palettes = self.query(".-command-palette")
-        limit = palettes.first().region.x if palettes else self.region.right
-        hiding = False
-        for key in keys:
-            hiding = hiding or key.region.right > limit
-            key.display = not hiding
+        self.call_after_refresh(self.recompose)

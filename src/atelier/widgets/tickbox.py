@@ -9,5 +9,5 @@ class TickBox(Checkbox):
     """Textual's Checkbox draws the same « X » ticked or not and tells them apart by shade."""
 
     @property  # type: ignore[override]
-    def BUTTON_INNER(self) -> str:  # noqa: N802 - overrides Textual's class constant
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]  # noqa: N802 - Textual's constant
         return "X" if self.value else " "
