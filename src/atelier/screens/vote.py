@@ -17,7 +17,7 @@ from textual.content import Content
 from textual.widgets import DataTable, Input, Label, Static
 
 from atelier import model, voting
-from atelier.i18n import N_, _
+from atelier.i18n import N_, _, get_language, plural
 from atelier.model import Session, VoteRound
 from atelier.widgets.charts import one_line
 from atelier.widgets.text import cell
@@ -424,10 +424,13 @@ class VoteScreen(PhaseScreen):
             total = sum(t[0] for t in vote_round.tallies.values())
             lines.append(
                 Content(
-                    _("Dots entered: {total} · at most {limit} = {voters} voters × {dots}.").format(
+                    plural(
+                        get_language(),
+                        vote_round.voters,
+                        _("Dots entered: {total} · at most {limit} = {count} voter × {dots}."),
+                        _("Dots entered: {total} · at most {limit} = {count} voters × {dots}."),
                         total=total,
                         limit=vote_round.voters * vote_round.dots_per_voter,
-                        voters=vote_round.voters,
                         dots=vote_round.dots_per_voter,
                     )
                 )
@@ -545,8 +548,13 @@ class VoteScreen(PhaseScreen):
 
         def summary(numbers: list[int]) -> Content:
             return Content(
-                _("Limit for this option: {limit} = {voters} voters × {cap}.").format(
-                    limit=limit, voters=vote_round.voters, cap=vote_round.max_per_option
+                plural(
+                    get_language(),
+                    vote_round.voters,
+                    _("Limit for this option: {limit} = {count} voter × {cap}."),
+                    _("Limit for this option: {limit} = {count} voters × {cap}."),
+                    limit=limit,
+                    cap=vote_round.max_per_option,
                 )
             )
 
