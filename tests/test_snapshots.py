@@ -231,3 +231,20 @@ def test_summary_vote_table_long_labels(snap_compare, long_folder: Path):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+@pytest.mark.parametrize("scenario", ["review", "cancel"])
+def test_ballot_dialogs(snap_compare, demo_folder: Path, scenario: str):
+    """The voter's review of the ballot and the confirmation before cancelling it."""
+    from dataclasses import replace
+
+    from atelier import model
+
+    folder = SessionFolder(demo_folder)
+    session = replace(demo_session("ballot"), rounds=(), ballots=(), phase="vote")
+    session = model.configure_vote(session, method="dot", mode="ballot")
+    folder.save_new(model.start_vote(session))
+    app = create_app(demo_folder, "fr", open_session="ballot")
+    keys = ["b", "enter", "right", "right", "down", "right"]
+    keys += ["enter"] if scenario == "review" else ["escape"]
+    assert snap_compare(app, terminal_size=(80, 24), run_before=press(*keys))
