@@ -286,3 +286,25 @@ async def test_lists_of_ideas_say_one_or_many(demo: Path) -> None:
     assert "Idées placées : 0 sur 0" in text
     english = i18n.plural("en", 1, "{count} suggestion", "{count} suggestions")
     assert english == "1 suggestion"
+
+
+@pytest.mark.parametrize(
+    "scenario", ["dissolve-cluster", "cancel-main-vote", "merge-cluster-picker"]
+)
+async def test_english_dialogs_quote_with_english_quotes(demo: Path, scenario: str) -> None:
+    app = create_app(demo, "en", open_session=DEMO_ID)
+    async with app.run_test(size=SMALL) as pilot:
+        await DIALOGS[scenario](pilot)
+        text = drawn(app)
+    assert "“" in text and "«" not in text, text
+
+
+async def test_english_similar_hint_quotes_with_english_quotes(demo: Path) -> None:
+    app = create_app(demo, "en", open_session=DEMO_ID)
+    async with app.run_test(size=SMALL) as pilot:
+        await goto("ideation")(pilot)
+        app.screen.query_one("#idea-input", Input).value = "Dire merci aux agents d'accueil"
+        await pilot.press("enter")
+        await pilot.pause()
+        text = drawn(app)
+    assert "Close to #16 “" in text and "ctrl+f to merge" in text, text
