@@ -93,7 +93,7 @@ def test_unknown_template(capsys: pytest.CaptureFixture[str], sessions: Path) ->
     code, out, err = run(capsys, "--dir", str(sessions), "new", "--title", "T", "--template", "x")
     assert code == 1 and out == ""
     line = one_error_line(err)
-    assert line.startswith("atelier: Unknown template « x ». Known templates: blank, ")
+    assert line.startswith("atelier: Unknown template “x”. Known templates: blank, ")
     assert "bienveillance" in line
     assert not sessions.exists() or list(sessions.iterdir()) == []
 
@@ -168,7 +168,7 @@ def test_bad_id_is_one_line(capsys: pytest.CaptureFixture[str], sessions: Path, 
     SessionFolder(sessions).create("Some session")
     code, out, err = run(capsys, "--dir", str(sessions), "open", bad)
     assert code == 1 and out == ""
-    assert one_error_line(err) == f"atelier: No session « {bad} » in {sessions.resolve()}."
+    assert one_error_line(err) == f"atelier: No session “{bad}” in {sessions.resolve()}."
 
 
 def test_ambiguous_prefix(capsys: pytest.CaptureFixture[str], sessions: Path) -> None:
@@ -177,7 +177,7 @@ def test_ambiguous_prefix(capsys: pytest.CaptureFixture[str], sessions: Path) ->
     folder.save_new(model.new_session("abd-2", "B"))
     code, _out, err = run(capsys, "--dir", str(sessions), "open", "ab")
     assert code == 1
-    assert one_error_line(err) == "atelier: « ab » matches several sessions: abc-1, abd-2."
+    assert one_error_line(err) == "atelier: “ab” matches several sessions: abc-1, abd-2."
 
 
 def test_templates(capsys: pytest.CaptureFixture[str], sessions: Path) -> None:

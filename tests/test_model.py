@@ -289,7 +289,7 @@ def test_new_session(frozen_clock: Any) -> None:
     assert s.closing_message == model.DEFAULT_CLOSING["fr"]
     assert s.seq == {"rules": 2, "clusters": 2}
     assert new_session("x", "T", lang="de").lang == "fr"
-    refuses("A cluster is already called « a ».", new_session, "x", "T", clusters=["A", "a"])
+    refuses("A cluster is already called “a”.", new_session, "x", "T", clusters=["A", "a"])
 
 
 # --------------------------------------------------------------------------- setup
@@ -333,7 +333,7 @@ def test_update_setup(frozen_clock: Any) -> None:
         participant_count="twelve",
     )
     refuses(
-        "Unknown date « 31/02/2026 »: write it as 25/11/2026.", update_setup, s, date="31/02/2026"
+        "Unknown date “31/02/2026”: write it as 25/11/2026.", update_setup, s, date="31/02/2026"
     )
 
 
@@ -428,7 +428,7 @@ def test_timer_start_pause_add_reset(frozen_clock: Any) -> None:
 def test_add_participant() -> None:
     s = add_participant(fresh(), " Alice\x1b[0m ")
     assert [(p.id, p.name) for p in s.participants] == [(1, "Alice")]
-    refuses("« ALICE » is already a participant.", add_participant, s, "ALICE")
+    refuses("“ALICE” is already a participant.", add_participant, s, "ALICE")
     assert s.voter_count == 1
 
 
@@ -444,7 +444,7 @@ def test_rename_participant() -> None:
     s = rename_participant(s, 1, "Alicia")
     assert s.participant(1).name == "Alicia"
     assert rename_participant(s, 1, "ALICIA").participant(1).name == "ALICIA"
-    refuses("« bob » is already a participant.", rename_participant, s, 1, "bob")
+    refuses("“bob” is already a participant.", rename_participant, s, 1, "bob")
     refuses("Not found: participant 99.", rename_participant, s, 99, "Zoé")
 
 
@@ -578,7 +578,7 @@ def test_group_ideas() -> None:
     s = group_ideas(s, [1], "Bikes", move_placed=True)
     assert s.idea(1).cluster_id == 4
     refuses("Not found: idea 42.", group_ideas, s, [1, 42], "Other")
-    refuses("A cluster is already called « Bikes ».", group_ideas, s, [2], "Bikes")
+    refuses("A cluster is already called “Bikes”.", group_ideas, s, [2], "Bikes")
 
 
 # --------------------------------------------------------------------------- clusters
@@ -587,10 +587,10 @@ def test_group_ideas() -> None:
 def test_add_and_rename_cluster() -> None:
     s = add_cluster(populated(), "Culture")
     assert [(c.id, c.label, c.order) for c in s.clusters][-1] == (3, "Culture", 3)
-    refuses("A cluster is already called « culture ».", add_cluster, s, "culture")
+    refuses("A cluster is already called “culture”.", add_cluster, s, "culture")
     s = rename_cluster(s, 3, "CULTURE")  # itself, another case: allowed
     assert s.cluster(3).label == "CULTURE"
-    refuses("A cluster is already called « mobility ».", rename_cluster, s, 3, "mobility")
+    refuses("A cluster is already called “mobility”.", rename_cluster, s, 3, "mobility")
     refuses("Not found: cluster 8.", rename_cluster, s, 8, "x")
 
 
@@ -842,9 +842,7 @@ def test_add_action() -> None:
     )
     for link in ("cluster:9", "idea:x", "foo:1", "cluster", "../1"):
         refuses(f"Unknown link: {link}.", add_action, s, "x", link=link)
-    refuses(
-        "Unknown date « tomorrow »: write it as 25/11/2026.", add_action, s, "x", due="tomorrow"
-    )
+    refuses("Unknown date “tomorrow”: write it as 25/11/2026.", add_action, s, "x", due="tomorrow")
     assert add_action(s, "x", due="").actions[-1].due is None
 
 
@@ -890,7 +888,7 @@ def test_parse_date(text: str | None, iso: str | None) -> None:
 
 @pytest.mark.parametrize("text", ["31/02/2026", "29/02/2027", "2026/11/25", "25 nov", "00/00/0000"])
 def test_parse_date_refuses(text: str) -> None:
-    refuses(f"Unknown date « {text} »: write it as 25/11/2026.", parse_date, text)
+    refuses(f"Unknown date “{text}”: write it as 25/11/2026.", parse_date, text)
 
 
 def test_parse_date_message_is_short() -> None:

@@ -59,3 +59,28 @@ def test_voting_example() -> None:
     assert majority_judgment_ranking([[0, 1, 2], [1, 0, 2], [0, 1, 2]]) == [1, 3, 1]
     assert "dot_vote_ranking([5, 9, 5, 0])" in README
     assert dot_vote_ranking([5, 9, 5, 0]) == [2, 1, 2, 4]
+
+
+async def test_screen_capture_is_the_ideation_screen(
+    tmp_path: Path, monkeypatch, frozen_clock
+) -> None:
+    """The README's capture is what the demo's ideation screen draws at 80×24 today."""
+    import shutil
+
+    from test_screens_fit import DEMO, drawn
+    from test_snapshots import goto
+
+    from atelier.app import create_app
+    from atelier.demo import DEMO_ID
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    (tmp_path / "sessions").mkdir()
+    shutil.copy(DEMO, tmp_path / "sessions" / "demo.json")
+    capture = re.search(r"```\n( 1  2  3 Idéation.*?)\n```", README, re.DOTALL)
+    assert capture is not None
+    app = create_app(Path("sessions"), "fr", open_session=DEMO_ID)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await goto("ideation")(pilot)
+        screen = drawn(app)
+    assert capture.group(1) == screen.rstrip("\n")

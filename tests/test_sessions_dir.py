@@ -67,7 +67,7 @@ def test_reading_creates_no_folder(machine: Path, capsys: pytest.CaptureFixture[
     assert out == f"No session in {user_sessions_dir()}.\n"
     for command in (["show", "x"], ["export", "x"], ["open", "x"]):
         assert cli.main(command) == 1
-        assert "No session « x »" in capsys.readouterr().err
+        assert "No session “x”" in capsys.readouterr().err
     assert sorted(machine.rglob("*")) == before
 
 
@@ -104,3 +104,13 @@ async def test_home_shows_the_absolute_folder_and_creates_it_on_new(machine: Pat
         await pilot.pause()
         assert app.handle is not None and app.unexpected_errors == []
     assert sorted(p.suffix for p in folder.iterdir()) == [".json", ".lock"]
+
+
+def test_a_folder_in_the_home_folder_is_shown_from_tilde(machine: Path) -> None:
+    """Shorter at 80 columns, still absolute; a folder elsewhere is shown in full."""
+    from atelier.screens.home import shown_path
+
+    assert shown_path(user_sessions_dir()) == "~/.local/share/atelier/sessions"
+    assert shown_path(machine / "home") == "~"
+    assert shown_path(machine / "work" / "sessions") == str(machine / "work" / "sessions")
+    assert Path(shown_path(user_sessions_dir())).expanduser() == user_sessions_dir()

@@ -13,6 +13,7 @@ from textual.pilot import Pilot
 
 from atelier.app import create_app
 from atelier.demo import DEMO_FILE, DEMO_ID, demo_session
+from atelier.model import LABEL_MAX
 from atelier.store import SessionFolder
 
 SIZES = [(80, 24), (120, 40)]
@@ -21,12 +22,10 @@ PHASES = ["setup", "rules", "ideation", "clustering", "vote", "results", "action
 
 @pytest.fixture
 def demo_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, frozen_clock) -> Path:
-    """The demo session in ./sessions of a temp working dir; the home screen shows a fixed
-    absolute folder (the real one changes with every run)."""
+    """The demo session in ./sessions of a temp working dir, which is also the home folder:
+    screens show the folder as ``~/sessions`` (the real path changes with every run)."""
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(
-        "atelier.screens.home.shown_path", lambda _path: "/home/sonia/.local/share/atelier/sessions"
-    )
+    monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     folder = SessionFolder(tmp_path / "sessions")
     folder.save_new(demo_session())
@@ -109,3 +108,147 @@ def test_secret_ballot(snap_compare, demo_folder: Path, method: str):
     assert snap_compare(
         app, terminal_size=(80, 24), press=["b", "_", "right", "down", "down", "right"]
     )
+
+
+# --------------------------------------------------------------------------- dialogs at 80×24
+# Every dialog with its longest French text: the whole text must be readable (issue 12).
+
+
+def press(*keys: str, phase: str | None = None):  # type: ignore[no-untyped-def]
+    """Go to ``phase`` (if given), then press ``keys`` one by one, waiting after each."""
+
+    async def run_before(pilot: Pilot) -> None:
+        if phase:
+            await goto(phase)(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause()
+        pilot.app.clear_notifications()  # toasts come and go: not part of the dialog
+        await pilot.pause()
+
+    return run_before
+
+
+DIALOGS = {
+    "close-vote": press("o", "x", phase="vote"),
+    "cancel-main-vote": press("delete", phase="vote"),
+    "start-runoff": press("r", phase="results"),
+    "cancel-runoff": press("r", "enter", "delete", phase="results"),
+    "tally": press("o", "enter", phase="vote"),
+    "export": press("x", phase="summary"),
+    "export-written": press("x", "ctrl+s", phase="summary"),
+    "action-form": press("e", phase="actions"),
+    "delete-action": press("down", "down", "delete", phase="actions"),
+    "dissolve-cluster": press("right", "d", phase="clustering"),
+    "merge-cluster-picker": press("right", "f", phase="clustering"),
+    "phase-picker": press("f9", phase="ideation"),
+    "rule-prompt": press("enter", "enter", phase="rules"),
+    "palette": press("ctrl+p", phase="ideation"),
+}
+
+
+@pytest.mark.parametrize("scenario", list(DIALOGS))
+def test_dialogs(snap_compare, demo_folder: Path, scenario: str):
+    app = create_app(Path("sessions"), "fr", open_session=DEMO_ID)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=DIALOGS[scenario])
+
+
+HOME_DIALOGS = {
+    "delete-session": press("delete"),
+    "template-picker": press("n"),
+    "title-prompt": press("n", "down", "enter"),
+}
+
+
+@pytest.mark.parametrize("scenario", list(HOME_DIALOGS))
+def test_home_dialogs(snap_compare, demo_folder: Path, scenario: str):
+    app = create_app(Path("sessions"), "fr")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=HOME_DIALOGS[scenario])
+
+
+def test_session_locked_dialog(snap_compare, demo_folder: Path, monkeypatch: pytest.MonkeyPatch):
+    """« session déjà ouverte »: the process, the host and the offer to read it, whole."""
+    from atelier import i18n
+    from atelier.store import SessionLocked
+
+    def locked(self, session_id: str, readonly: bool = False):  # type: ignore[no-untyped-def]
+        raise SessionLocked(
+            i18n._(
+                "This session is already open in another atelier (process {pid} on "
+                "{host}, since {since}). It can be viewed read-only."
+            ).format(pid=5998, host="poste-animation-salle-du-conseil", since="09:12")
+        )
+
+    monkeypatch.setattr(SessionFolder, "open", locked)
+    app = create_app(Path("sessions"), "fr", open_session=DEMO_ID)
+    assert snap_compare(app, terminal_size=(80, 24))
+
+
+# --------------------------------------------------------------------------- long titles
+
+LONG = (
+    "Reconnaître le travail invisible des agents d'accueil et des équipes techniques "
+    "du service Population, tous les jours"
+)
+
+
+@pytest.fixture
+def long_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, frozen_clock) -> Path:
+    """The demo with a long title, long cluster labels and a long action."""
+    from dataclasses import replace
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    demo = demo_session()
+    clusters = tuple(replace(c, label=f"{c.label} — {LONG}"[:LABEL_MAX]) for c in demo.clusters)
+    actions = (
+        replace(demo.actions[0], what=LONG, owner="Marie-Christine Delacroix-Fontaine"),
+        *demo.actions[1:],
+    )
+    session = replace(demo, title=LONG, clusters=clusters, actions=actions)
+    SessionFolder(tmp_path / "sessions").save_new(session)
+    return Path("sessions")
+
+
+def test_home_long_title(snap_compare, long_folder: Path):
+    """« Idées » and « Personnes » stay on screen; the title is cut with an ellipsis."""
+    assert snap_compare(create_app(long_folder, "fr"), terminal_size=(80, 24))
+
+
+def test_actions_long_texts(snap_compare, long_folder: Path):
+    """« Échéance » and « Lien » stay on screen."""
+    app = create_app(long_folder, "fr", open_session=DEMO_ID)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=goto("actions"))
+
+
+def test_summary_vote_table_long_labels(snap_compare, long_folder: Path):
+    """The vote table is cut to the screen, one line per option."""
+    app = create_app(long_folder, "fr", open_session=DEMO_ID)
+
+    async def run_before(pilot: Pilot) -> None:
+        await goto("summary")(pilot)
+        scroll = pilot.app.screen.query_one("#summary-scroll")
+        text = str(pilot.app.screen.query_one("#overview").render())
+        row = next(i for i, line in enumerate(text.splitlines()) if "Rang" in line)
+        scroll.scroll_to(y=row - 2, animate=False)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+@pytest.mark.parametrize("scenario", ["review", "cancel"])
+def test_ballot_dialogs(snap_compare, demo_folder: Path, scenario: str):
+    """The voter's review of the ballot and the confirmation before cancelling it."""
+    from dataclasses import replace
+
+    from atelier import model
+
+    folder = SessionFolder(demo_folder)
+    session = replace(demo_session("ballot"), rounds=(), ballots=(), phase="vote")
+    session = model.configure_vote(session, method="dot", mode="ballot")
+    folder.save_new(model.start_vote(session))
+    app = create_app(demo_folder, "fr", open_session="ballot")
+    keys = ["b", "enter", "right", "right", "down", "right"]
+    keys += ["enter"] if scenario == "review" else ["escape"]
+    assert snap_compare(app, terminal_size=(80, 24), run_before=press(*keys))

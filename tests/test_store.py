@@ -181,10 +181,10 @@ def test_resolve_id(folder: SessionFolder) -> None:
     assert folder.resolve_id("abc") == a
     with pytest.raises(AtelierError) as info:
         folder.resolve_id("ab")
-    assert info.value.message == "« ab » matches several sessions: abc-1, abd-2."
+    assert info.value.message == "“ab” matches several sessions: abc-1, abd-2."
     with pytest.raises(AtelierError) as info:
         folder.resolve_id("zzz")
-    assert info.value.message == f"No session « zzz » in {folder.root}."
+    assert info.value.message == f"No session “zzz” in {folder.root}."
     with pytest.raises(AtelierError, match="already exists"):
         folder.save_new(model.new_session("abc-1", "A again"))
 

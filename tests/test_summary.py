@@ -256,7 +256,7 @@ def test_majority_judgment_gives_grade_profile_and_missing_note(english: Session
     assert first.label == "Say hello 👋" and first.grade == "Very good"  # lower median
     assert first.counts == (2, 1, 0, 0, 0, 0, 1)  # best first; the blank counted lowest
     assert abs(sum(first.shares) - 1) < 1e-9 and first.missing == 1
-    assert "2 missing grades were counted as the lowest grade, « To reject »." in vote.notes
+    assert "2 missing grades were counted as the lowest grade, “To reject”." in vote.notes
     assert "The vote is still open: the result is provisional." in vote.notes
 
 

@@ -370,6 +370,15 @@ class AtelierApp(Guarded, KeysInOrder, App[int]):
             self.push_screen(ProjectorScreen(self.session.phase))
 
     # ---- command palette: every key of the screen, by name
+    def action_command_palette(self) -> None:
+        """Textual's palette, with its placeholder in the interface language."""
+        from textual.command import CommandPalette
+
+        from atelier.screens.palette import Palette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            self.push_screen(Palette())
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:  # type: ignore[type-arg]
         seen: set[str] = set()
         for node in (screen, self):

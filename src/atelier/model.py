@@ -153,7 +153,7 @@ def parse_date(value: str | None) -> str | None:
                 return date(year, int(match["m"]), int(match["d"])).isoformat()
             except ValueError:
                 break
-    raise AtelierError(_("Unknown date « {text} »: write it as 25/11/2026.").format(text=text[:40]))
+    raise AtelierError(_("Unknown date “{text}”: write it as 25/11/2026.").format(text=text[:40]))
 
 
 # --------------------------------------------------------------------------- records
@@ -661,7 +661,7 @@ def timer_reset(session: Session, phase: str) -> Session:
 def add_participant(session: Session, name: str) -> Session:
     clean = clean_text(name, N_("The name"), max_len=NAME_MAX)
     if any(p.name.casefold() == clean.casefold() for p in session.participants):
-        raise AtelierError(_("« {name} » is already a participant.").format(name=clean))
+        raise AtelierError(_("“{name}” is already a participant.").format(name=clean))
     if len(session.participants) >= MAX_PARTICIPANTS:
         raise AtelierError(_("At most {limit} participants.").format(limit=MAX_PARTICIPANTS))
     number, seq = _next_id(session, "participants")
@@ -677,7 +677,7 @@ def rename_participant(session: Session, participant_id: int, name: str) -> Sess
         p.name.casefold() == clean.casefold() and p.id != participant_id
         for p in session.participants
     ):
-        raise AtelierError(_("« {name} » is already a participant.").format(name=clean))
+        raise AtelierError(_("“{name}” is already a participant.").format(name=clean))
     return replace(
         session,
         participants=_replace_item(session.participants, person.id, replace(person, name=clean)),
@@ -858,7 +858,7 @@ def group_ideas(
 
 def _check_label_free(session: Session, label: str, except_id: int | None = None) -> None:
     if any(c.label.casefold() == label.casefold() and c.id != except_id for c in session.clusters):
-        raise AtelierError(_("A cluster is already called « {label} ».").format(label=label))
+        raise AtelierError(_("A cluster is already called “{label}”.").format(label=label))
 
 
 @operation(N_("add a cluster"))

@@ -765,10 +765,10 @@ class SessionFolder:
             or not ID_PATTERN.match(session_id)
             or session_id in _WINDOWS_RESERVED  # con.json is a device on Windows
         ):
-            raise AtelierError(_("Invalid session id: « {id} ».").format(id=str(session_id)[:80]))
+            raise AtelierError(_("Invalid session id: “{id}”.").format(id=str(session_id)[:80]))
         path = (self.root / f"{session_id}.json").resolve()
         if path.parent != self.root:
-            raise AtelierError(_("Invalid session id: « {id} ».").format(id=session_id))
+            raise AtelierError(_("Invalid session id: “{id}”.").format(id=session_id))
         return path
 
     def new_id(self, title: str) -> str:
@@ -782,7 +782,7 @@ class SessionFolder:
     def resolve_id(self, text: str) -> str:
         """An exact id, or a unique prefix of one (as typed on the command line)."""
         if not text.strip():
-            raise AtelierError(_("Invalid session id: « {id} ».").format(id=text))
+            raise AtelierError(_("Invalid session id: “{id}”.").format(id=text))
         if (self.root / f"{text}.json").is_file() and ID_PATTERN.match(text):
             return text
         matches = [p.stem for p in self.root.glob("*.json") if p.stem.startswith(text)]
@@ -790,10 +790,10 @@ class SessionFolder:
             return matches[0]
         if not matches:
             raise AtelierError(
-                _("No session « {id} » in {folder}.").format(id=text[:80], folder=self.root)
+                _("No session “{id}” in {folder}.").format(id=text[:80], folder=self.root)
             )
         raise AtelierError(
-            _("« {id} » matches several sessions: {ids}.").format(
+            _("“{id}” matches several sessions: {ids}.").format(
                 id=text[:80], ids=", ".join(sorted(matches)[:5])
             )
         )
@@ -917,7 +917,7 @@ class SessionFolder:
         except FileNotFoundError:
             gone = not path.exists()
             raise AtelierError(
-                _("No session « {id} » in {folder}.").format(id=session_id, folder=self.root)
+                _("No session “{id}” in {folder}.").format(id=session_id, folder=self.root)
             ) from None
         except OSError as error:
             raise AtelierError(

@@ -487,8 +487,8 @@ def _round_notes(
         text = plural(
             lang,
             missing,
-            _("{count} missing grade was counted as the lowest grade, « {grade} »."),
-            _("{count} missing grades were counted as the lowest grade, « {grade} »."),
+            _("{count} missing grade was counted as the lowest grade, “{grade}”."),
+            _("{count} missing grades were counted as the lowest grade, “{grade}”."),
             grade=grades[-1],
         )
         notes.append(text)
@@ -868,10 +868,25 @@ def _fit(text: str, width: int) -> str:
     return out + "…"
 
 
-def _text_table(table: Table) -> list[str]:
+TEXT_CELL_MIN = 12  # a text column is never cut below this (dates and numbers never are)
+
+
+def _text_table(table: Table, width: int | None = None) -> list[str]:
+    """Aligned columns; with ``width``, the widest text columns are cut (…) until the table
+    fits, so that a table never wraps into unreadable lines on a narrow screen."""
     rows = [table.headers, *table.rows, *((table.footer,) if table.footer else ())]
     rows = [tuple(_fit(cell, TEXT_CELL_MAX) for cell in row) for row in rows]
     widths = [max(_width(row[i]) for row in rows) for i in range(len(table.headers))]
+    if width is not None:
+        over = sum(widths) + 2 * (len(widths) - 1) - width
+        text_columns = [i for i, numeric in enumerate(table.numeric) if not numeric]
+        while over > 0:
+            widest = max(text_columns, key=lambda i: widths[i], default=None)
+            if widest is None or widths[widest] <= TEXT_CELL_MIN:
+                break
+            widths[widest] -= 1
+            over -= 1
+        rows = [tuple(_fit(cell, widths[i]) for i, cell in enumerate(row)) for row in rows]
 
     def line(row: tuple[str, ...]) -> str:
         cells = []
@@ -885,7 +900,7 @@ def _text_table(table: Table) -> list[str]:
     return lines
 
 
-def _text_block(block: Block) -> list[str]:
+def _text_block(block: Block, width: int | None = None) -> list[str]:
     if isinstance(block, Heading):
         rule = {1: "=", 2: "-"}.get(block.level, "")
         return [block.text, rule * min(_width(block.text), 72)] if rule else [block.text]
@@ -900,21 +915,24 @@ def _text_block(block: Block) -> list[str]:
             lines += [f"      ◦ {sub}" for sub in item.sub]
         return lines
     if isinstance(block, Table):
-        return _text_table(block)
+        return _text_table(block, width)
     if isinstance(block, Text):
         return [block.text]
     return []
 
 
-def plain_text(report: Report) -> str:
-    """A report as terminal text: underlined headings, aligned tables, no markup."""
-    parts = ["\n".join(lines) for lines in map(_text_block, report.blocks) if lines]
+def plain_text(report: Report, width: int | None = None) -> str:
+    """A report as terminal text: underlined headings, aligned tables (at most ``width``
+    columns wide when given), no markup."""
+    blocks = (_text_block(block, width) for block in report.blocks)
+    parts = ["\n".join(lines) for lines in blocks if lines]
     return "\n\n".join(parts) + "\n"
 
 
-def overview_text(session: Session) -> str:
-    """Plain-text overview for ``atelier show``: readable in a terminal, control-free."""
-    return plain_text(overview_report(build_summary(session)))
+def overview_text(session: Session, width: int | None = None) -> str:
+    """Plain-text overview for ``atelier show`` and the summary screen: readable in a
+    terminal, control-free; tables fit in ``width`` columns when given."""
+    return plain_text(overview_report(build_summary(session)), width)
 
 
 __all__ = [

@@ -71,7 +71,7 @@ class TemplateSet:
             if template.id == template_id:
                 return template
         raise AtelierError(
-            _("Unknown template « {name} ». Known templates: {names}.").format(
+            _("Unknown template “{name}”. Known templates: {names}.").format(
                 name=template_id, names=", ".join(t.id for t in self.templates)
             )
         )

@@ -34,7 +34,7 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 def _check(fmt: str, allowed: Sequence[str]) -> None:
     if fmt not in allowed:
         raise AtelierError(
-            _("Unknown export format « {format} »: use one of {formats}.").format(
+            _("Unknown export format “{format}”: use one of {formats}.").format(
                 format=str(fmt)[:20], formats=", ".join(allowed)
             )
         )

@@ -96,7 +96,7 @@ def _workshop(summary: Summary, _: Translate) -> list[Block]:
         first = runoff.options[0]
         blocks.append(
             Text(
-                _("{round}: first « {option} » ({result}).").format(
+                _("{round}: first “{option}” ({result}).").format(
                     round=runoff.title, option=first.label, result=first.result
                 ),
                 "note",

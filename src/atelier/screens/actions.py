@@ -14,7 +14,8 @@ from atelier.i18n import N_, _
 from atelier.model import Action, Session
 from atelier.summary import round_results
 from atelier.widgets.fields import TextField
-from atelier.widgets.text import cell, shortened
+from atelier.widgets.tables import fill_table
+from atelier.widgets.text import shortened
 
 from .base import PhaseScreen
 from .dialogs import ConfirmDialog, Dialog
@@ -136,22 +137,29 @@ class ActionsScreen(PhaseScreen):
         s = self.session
         table = self.query_one(DataTable)
         row = table.cursor_row
-        table.clear()
         lang = i18n.get_language()
-        for action in s.actions:
-            table.add_row(
+        lines = [
+            (
                 str(action.id),
-                cell(shortened(action.what, 60)),
-                cell(action.owner),
+                action.what,
+                action.owner,
                 i18n.format_date(action.due, lang),
-                cell(shortened(s.option_label(action.link), 40) if action.link else ""),
-                key=str(action.id),
+                s.option_label(action.link) if action.link else "",
             )
+            for action in s.actions
+        ]
+        keys = [str(action.id) for action in s.actions]
+        # what, owner and link share the room (margin 0 2); number and due date stay whole
+        fill_table(table, lines, keys, self.app.size.width - 4, {1: 5, 2: 2, 4: 3})
         if s.actions and row is not None:
             table.move_cursor(row=min(row, len(s.actions) - 1))
         empty = self.query_one("#actions-empty", Static)
         empty.update(Content(_("No action yet: N adds one (what, who, by when).")))
         empty.display = not s.actions
+
+    def on_resize(self) -> None:
+        if self.is_mounted:
+            self.refresh_view()
 
     def _selected(self) -> Action | None:
         table = self.query_one(DataTable)

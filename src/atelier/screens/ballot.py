@@ -158,7 +158,7 @@ class BallotScreen(VoterScreen):
             for n, g in enumerate(grades, start=1)
         )
         rule = _(
-            "Give each option a grade. An option left without a grade counts as « {grade} »."
+            "Give each option a grade. An option left without a grade counts as “{grade}”."
         ).format(grade=one_line(grades[-1]))
         return Content.assemble(rule, "\n", scale)
 

@@ -11,26 +11,45 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.dom import DOMNode
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from atelier import model
 from atelier.i18n import N_, _
 from atelier.model import PHASE_LABELS, PHASES, Session
+from atelier.widgets.footer import KeyFooter
 from atelier.widgets.guard import Guarded
 from atelier.widgets.phasebar import PhaseBar
 from atelier.widgets.text import show
 from atelier.widgets.timer import PhaseTimer
+from atelier.widgets.typography import keep_no_break_spaces
 
 if TYPE_CHECKING:
     from atelier.app import AtelierApp
 
+keep_no_break_spaces()
+
+
+# Textual's own bindings (every screen inherits them) get our words, then translated
+TEXTUAL_DESCRIPTIONS = {
+    "Focus Next": N_("Next field"),
+    "Focus Previous": N_("Previous field"),
+    "Copy selected text": N_("Copy the selected text"),
+    "palette": N_("palette"),
+}
+
 
 def translate_bindings(node: DOMNode) -> None:
-    """Footer and help show binding descriptions in the interface language."""
+    """Footer, help and palette show binding descriptions in the interface language."""
     mapping = node._bindings.key_to_bindings
     for key, bindings in mapping.items():
         mapping[key] = [
-            replace(b, description=_(b.description) if b.description else "") for b in bindings
+            replace(
+                b,
+                description=_(TEXTUAL_DESCRIPTIONS.get(b.description, b.description))
+                if b.description
+                else "",
+            )
+            for b in bindings
         ]
 
 
@@ -74,7 +93,7 @@ class PhaseScreen(AtelierScreen):
             yield Static(id="save-status")
             yield PhaseTimer(lambda: self.session.timing(self.PHASE), id="timer")
         yield from self.compose_body()
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def compose_body(self) -> ComposeResult:
         yield from ()

@@ -17,7 +17,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from atelier import clustering, model
-from atelier.i18n import N_, _
+from atelier.i18n import N_, _, get_language, plural
 from atelier.model import Cluster, Idea
 from atelier.widgets.idealist import IdeaList
 from atelier.widgets.text import shortened, show
@@ -110,7 +110,7 @@ class ClusteringScreen(PhaseScreen):
             self.query_one("#board-hint", Static),
             Content(
                 _(
-                    "{placed} of {total} ideas placed in {clusters} clusters · 0–9 move the "
+                    "Ideas placed: {placed} of {total} · clusters: {clusters} · 0–9 move the "
                     "selected idea"
                 ).format(placed=placed, total=len(s.ideas), clusters=len(s.clusters))
             ),
@@ -272,7 +272,7 @@ class ClusteringScreen(PhaseScreen):
 
         self.app.push_screen(
             PickerDialog(
-                _("Merge « {label} » into…").format(label=shortened(cluster.label, 40)), choices
+                _("Merge “{label}” into…").format(label=shortened(cluster.label, 40)), choices
             ),
             chosen,
         )
@@ -290,8 +290,12 @@ class ClusteringScreen(PhaseScreen):
         self.app.push_screen(
             ConfirmDialog(
                 _("Dissolve this cluster?"),
-                _("« {label} »: its {count} ideas go back to Unclassified.").format(
-                    label=cluster.label, count=count
+                plural(
+                    get_language(),
+                    count,
+                    _("“{label}”: its {count} idea goes back to Unclassified."),
+                    _("“{label}”: its {count} ideas go back to Unclassified."),
+                    label=cluster.label,
                 ),
             ),
             confirmed,

@@ -27,13 +27,14 @@ class Dialog(Guarded, ModalScreen):  # type: ignore[type-arg]
     DEFAULT_CSS = """
     Dialog { align: center middle; }
     Dialog > Vertical {
-        width: 80%; max-width: 90; height: auto; max-height: 90%;
-        border: thick $primary; background: $surface; padding: 1 2;
+        width: 90%; max-width: 90; height: auto; max-height: 100%;
+        border: thick $primary; background: $surface; padding: 0 2;
+        overflow-y: auto; scrollbar-size-vertical: 1;
     }
     Dialog Label { width: 100%; }  /* long messages wrap instead of being cut */
     Dialog .title { text-style: bold; margin-bottom: 1; }
     Dialog .hint { color: $text-muted; margin-top: 1; }
-    Dialog OptionList { height: auto; max-height: 16; }
+    Dialog OptionList { height: auto; max-height: 12; }
     """
     BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="dialog_cancel")]
 

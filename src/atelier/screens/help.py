@@ -8,9 +8,10 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.dom import DOMNode
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from atelier.i18n import N_, _
+from atelier.widgets.footer import KeyFooter
 
 from .base import AtelierScreen
 
@@ -50,7 +51,7 @@ class HelpScreen(AtelierScreen):
                 ),
                 classes="help-note",
             )
-        yield Footer()
+        yield KeyFooter()
 
     def _section(self, title: str, lines: list[tuple[str, str]]) -> Content:
         parts = [Content.styled(title, "bold underline")]

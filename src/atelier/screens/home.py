@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from atelier import i18n
 from atelier.errors import AtelierError
@@ -16,16 +17,23 @@ from atelier.i18n import N_, _
 from atelier.model import PHASE_LABELS
 from atelier.store import SessionInfo
 from atelier.templates import load_templates
-from atelier.widgets.text import cell
+from atelier.widgets.footer import KeyFooter
+from atelier.widgets.tables import fill_table
 
 from .base import AtelierScreen
 from .dialogs import Choice, ConfirmDialog, PickerDialog, TextPrompt
 
 
 def shown_path(path: Path) -> str:
-    """The folder as an absolute path: the same wherever atelier was started, so the
-    facilitator can find the files again from a file manager or another terminal."""
-    return str(path.absolute())
+    """The folder as an absolute path — the same wherever atelier was started, so the
+    facilitator can find the files again from a file manager or another terminal — with
+    the home folder written ``~`` (shorter: it fits at 80 columns; fields accept it back)."""
+    path = path.absolute()
+    try:
+        inside = path.relative_to(Path.home())
+    except (ValueError, RuntimeError):  # elsewhere, or no home folder known
+        return str(path)
+    return "~" if inside == Path() else f"~{os.sep}{inside}"
 
 
 class HomeScreen(AtelierScreen):
@@ -54,7 +62,7 @@ class HomeScreen(AtelierScreen):
         yield Static(id="home-problems")
         yield DataTable(cursor_type="row", zebra_stripes=True, id="sessions")
         yield Static(id="home-empty")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -79,19 +87,7 @@ class HomeScreen(AtelierScreen):
         problems = self.query_one("#home-problems", Static)
         problems.update(Content("\n".join(f"⚠ {p}" for p in scan.problems)))
         problems.display = bool(scan.problems)
-        table = self.query_one(DataTable)
-        table.clear()
-        lang = i18n.get_language()
-        for info in self.sessions:
-            title = info.title + (" 🔒" if info.locked else "")
-            table.add_row(
-                cell(title),
-                i18n.format_date(info.date, lang),
-                _(PHASE_LABELS.get(info.phase, info.phase)),
-                str(info.ideas),
-                str(info.participants),
-                key=info.id,
-            )
+        table = self._fill()
         empty = self.query_one("#home-empty", Static)
         empty.update(Content(_("No session yet: press N to create one.")))
         empty.display = not self.sessions
@@ -100,6 +96,29 @@ class HomeScreen(AtelierScreen):
             if select in ids:
                 table.move_cursor(row=ids.index(select))
         table.focus()
+
+    def _fill(self) -> DataTable:  # type: ignore[type-arg]
+        """The sessions, titles cut (…) so that the numbers stay on screen."""
+        table = self.query_one(DataTable)
+        lang = i18n.get_language()
+        lines = [
+            (
+                info.title + (" 🔒" if info.locked else ""),
+                i18n.format_date(info.date, lang),
+                _(PHASE_LABELS.get(info.phase, info.phase)),
+                str(info.ideas),
+                str(info.participants),
+            )
+            for info in self.sessions
+        ]
+        keys = [info.id for info in self.sessions]
+        fill_table(table, lines, keys, self.app.size.width - 4, {0: 1})  # margin 0 2
+        return table
+
+    def on_resize(self) -> None:
+        if self.is_mounted and self.sessions:
+            row = self.query_one(DataTable).cursor_row
+            self._fill().move_cursor(row=row)
 
     def selected(self) -> SessionInfo | None:
         table = self.query_one(DataTable)
@@ -184,9 +203,7 @@ class HomeScreen(AtelierScreen):
         self.app.push_screen(
             ConfirmDialog(
                 _("Delete this session?"),
-                _("« {title} » goes to the trash folder; the file is kept.").format(
-                    title=info.title
-                ),
+                _("“{title}” goes to the trash folder; the file is kept.").format(title=info.title),
             ),
             confirmed,
         )

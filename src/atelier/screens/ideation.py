@@ -18,7 +18,7 @@ from textual.widgets import Input, Static
 
 from atelier import model
 from atelier.clustering import SimilarityIndex
-from atelier.i18n import N_, _
+from atelier.i18n import N_, _, get_language, plural
 from atelier.model import Idea, Session
 from atelier.widgets.fields import CaptureField
 from atelier.widgets.idealist import IdeaList
@@ -73,7 +73,8 @@ def unknown_author(session: Session, text: str) -> str | None:
 def participation(session: Session) -> Content:
     """Ideas per participant, most first, then who has not contributed yet."""
     if session.anonymous or not session.participants:
-        return Content(_("{count} ideas").format(count=len(session.ideas)))
+        count = len(session.ideas)
+        return Content(plural(get_language(), count, _("{count} idea"), _("{count} ideas")))
     per_author = session.author_counts()
     counts = {p.id: per_author[p.id] for p in session.participants}
     unattributed = per_author[None]
@@ -246,7 +247,16 @@ class IdeationScreen(PhaseScreen):
                 added += 1
                 if self.index is not None:
                     self.index.add(self.session.ideas[-1].id, self.session.ideas[-1].text)
-        self._hint(Content(_("{count} ideas added from the paste.").format(count=added)))
+        self._hint(
+            Content(
+                plural(
+                    get_language(),
+                    added,
+                    _("{count} idea added from the paste."),
+                    _("{count} ideas added from the paste."),
+                )
+            )
+        )
         ideas = self.query_one(IdeaList)
         ideas.highlighted = ideas.option_count - 1
         ideas.scroll_end(animate=False)
@@ -263,13 +273,19 @@ class IdeationScreen(PhaseScreen):
             return
         older = self.session.idea(others[0])
         self.similar_to = (idea.id, older.id)
+        head = _("Close to #{id}").format(id=older.id)
+        action = _("— ctrl+f to merge")
+        quote = _("“{text}”")
+        # the whole action stays readable: the idea's text is what gets cut (…)
+        room = self.query_one("#capture-hint").content_size.width
+        room -= len(head) + len(action) + len(quote.format(text="")) + 2
         self._hint(
             Content.assemble(
-                (_("Close to #{id}").format(id=older.id), "bold"),
-                " « ",
-                shortened(older.text, 50),
-                " » ",
-                (_("— ctrl+f to merge"), "dim"),
+                (head, "bold"),
+                " ",
+                quote.format(text=shortened(older.text, max(8, min(room, 50)))),
+                " ",
+                (action, "dim"),
             )
         )
 

@@ -255,7 +255,7 @@ class ResultsScreen(PhaseScreen):
             if parent is not None:
                 notes.append(
                     Content(
-                        _("Run-off among options tied in « {round} ».").format(
+                        _("Run-off among options tied in “{round}”.").format(
                             round=round_title(s, parent)
                         )
                     )
@@ -264,7 +264,7 @@ class ResultsScreen(PhaseScreen):
         if vote_round.method == "mj" and missing:
             notes.append(
                 Content(
-                    _("Missing grades counted as the lowest grade, « {grade} »: {count}.").format(
+                    _("Missing grades counted as the lowest grade, “{grade}”: {count}.").format(
                         count=missing, grade=one_line(vote_round.grades[-1])
                     )
                 )

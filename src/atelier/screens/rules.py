@@ -16,13 +16,19 @@ from atelier.model import Rule
 from .base import PhaseScreen
 from .dialogs import TextPrompt
 
+INDENT = 4
 
-def rule_prompt(number: int, rule: Rule) -> Content:
-    """A rule as a card: big title, one line of explanation (literal text)."""
+
+def rule_prompt(number: int, rule: Rule, width: int = 76) -> Content:
+    """A rule as a card: title, then its explanation (literal text) wrapped in ``width``
+    cells with a hanging indent, so the title stands out however long the explanation is."""
     head = Content.styled(f" {number}. {rule.title.upper()} ", "bold")
     if not rule.explanation:
         return Content.assemble(head, "\n")
-    return Content.assemble(head, "\n    ", (rule.explanation, "italic"), "\n")
+    lines = Content(rule.explanation).wrap(max(10, width - INDENT))
+    indent = Content("\n" + " " * INDENT)
+    body = indent.join(line.rstrip() for line in lines).stylize("italic")
+    return Content.assemble(head, indent, body, "\n")
 
 
 class RulesScreen(PhaseScreen):
@@ -46,8 +52,9 @@ class RulesScreen(PhaseScreen):
     def refresh_view(self) -> None:
         rules = self.query_one("#rules", OptionList)
         highlighted = rules.highlighted
+        width = self.app.size.width - 10  # margins, border, padding and scrollbar
         rules.set_options(
-            Option(rule_prompt(n, r), id=str(r.id))
+            Option(rule_prompt(n, r, width), id=str(r.id))
             for n, r in enumerate(self.session.rules, start=1)
         )
         if self.session.rules:
@@ -64,6 +71,10 @@ class RulesScreen(PhaseScreen):
             Content.styled(text, "bold" if adopted else "")
         )
         rules.focus()
+
+    def on_resize(self) -> None:
+        if self.is_mounted:
+            self.refresh_view()
 
     def _selected(self) -> int | None:
         rules = self.query_one("#rules", OptionList)

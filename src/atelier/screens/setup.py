@@ -18,7 +18,7 @@ from textual.widgets import Input, Label, OptionList, Select, Switch
 from textual.widgets.option_list import Option
 
 from atelier import i18n, model, voting
-from atelier.i18n import N_, _
+from atelier.i18n import N_, _, get_language, plural
 from atelier.model import PHASE_LABELS, PHASES
 from atelier.widgets.fields import TextField
 
@@ -182,10 +182,17 @@ class SetupScreen(PhaseScreen):
         options = len(s.vote_options())
         dots = s.vote.dots_per_voter or voting.default_dots_per_voter(options)
         hint = (
-            _("{dots} dots per voter, at most {cap} on one option ({options} options now).")
+            plural(
+                get_language(),
+                options,
+                _("{dots} dots per voter, at most {cap} on one option ({count} option now)."),
+                _("{dots} dots per voter, at most {cap} on one option ({count} options now)."),
+                dots=dots,
+                cap=s.vote.max_per_option,
+            )
             if s.vote.method == "dot"
-            else _("Grades: {grades}.")
-        ).format(dots=dots, cap=s.vote.max_per_option, options=options, grades=", ".join(grades))
+            else _("Grades: {grades}.").format(grades=", ".join(grades))
+        )
         self.query_one("#vote-hint", Label).update(Content(hint))
 
     # ---- saving fields

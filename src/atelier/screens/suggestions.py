@@ -14,7 +14,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from atelier import clustering, model
-from atelier.i18n import N_, _
+from atelier.i18n import N_, _, get_language, plural
 from atelier.model import Session
 from atelier.widgets.text import shortened
 
@@ -86,8 +86,11 @@ class SuggestionsScreen(AtelierScreen):
         if self.proposals:
             options.highlighted = min(highlighted or 0, len(self.proposals) - 1)
         status = (
-            _("{count} suggestions. Nothing moves until you accept.").format(
-                count=len(self.proposals)
+            plural(
+                get_language(),
+                len(self.proposals),
+                _("{count} suggestion. Nothing moves until you accept."),
+                _("{count} suggestions. Nothing moves until you accept."),
             )
             if self.proposals
             else _("No more suggestions.")
@@ -113,7 +116,7 @@ class SuggestionsScreen(AtelierScreen):
                     f"  #{idea.id} ",
                     shortened(idea.text, 70),
                     (
-                        ("  [" + _("in « {label} »").format(label=where) + "]") if where else "",
+                        ("  [" + _("in “{label}”").format(label=where) + "]") if where else "",
                         "italic dim",
                     ),
                 )
@@ -134,7 +137,7 @@ class SuggestionsScreen(AtelierScreen):
         ids = [i for i in proposal.idea_ids if i in existing]
         if self.atelier.apply(model.group_ideas, ids, label, move_placed=move_placed):
             self.proposals.remove(proposal)
-            self.notify(_("Cluster « {label} » created. ctrl+z to undo.").format(label=label))
+            self.notify(_("Cluster “{label}” created. ctrl+z to undo.").format(label=label))
             self.redraw()
 
     def action_accept(self, move_placed: bool) -> None:

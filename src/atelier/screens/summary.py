@@ -15,9 +15,11 @@ from atelier.i18n import N_, _
 from atelier.summary import overview_text
 from atelier.templates import save_user_template
 from atelier.widgets.fields import TextField
+from atelier.widgets.tickbox import TickBox
 
 from .base import PhaseScreen
 from .dialogs import Dialog, MessageDialog, TextPrompt
+from .home import shown_path
 
 FORMAT_LABELS = {
     "md": N_("Markdown (.md)"),
@@ -32,9 +34,22 @@ def export_folder(sessions_root: Path) -> Path:
     return sessions_root / "exports"
 
 
+def written_lines(folder: Path, files: list[Path]) -> list[str]:
+    """The folder once, then each file by its whole name: five paths cut at the same place
+    would all look alike."""
+    return [
+        _("In {folder}:").format(folder=shown_path(folder)),
+        *(f"  {path.name}" for path in files),
+    ]
+
+
 class ExportDialog(Dialog):
     """Choose formats and folder; the writing happens in the headless exporters."""
 
+    DEFAULT_CSS = """
+    ExportDialog Checkbox { width: 100%; }
+    ExportDialog .folder-label { margin-top: 1; }
+    """
     BINDINGS = [Binding("ctrl+s", "export", N_("Export"), id="export_go")]
 
     def __init__(self, folder: Path) -> None:
@@ -45,10 +60,12 @@ class ExportDialog(Dialog):
         with Vertical():
             yield Label(Content(_("Export the report")), classes="title")
             for fmt, label in FORMAT_LABELS.items():
-                yield Checkbox(_(label), value=fmt in ("md", "html", "odt"), id=f"fmt-{fmt}")
-            yield Checkbox(_("CSV with a BOM (for Excel)"), value=False, id="bom")
-            yield Label(_("Folder"))
-            yield TextField(str(self.folder), id="export-folder")
+                yield TickBox(
+                    _(label), value=fmt in ("md", "html", "odt"), id=f"fmt-{fmt}", compact=True
+                )
+            yield TickBox(_("CSV with a BOM (for Excel)"), value=False, id="bom", compact=True)
+            yield Label(_("Folder"), classes="folder-label")
+            yield TextField(shown_path(self.folder), id="export-folder")
             yield Label(
                 Content(_("Space: tick · Enter in the folder or ctrl+s: export · Escape: cancel")),
                 classes="hint",
@@ -86,7 +103,9 @@ class SummaryScreen(PhaseScreen):
             yield Static(id="overview")
 
     def refresh_view(self) -> None:
-        self.query_one("#overview", Static).update(Content(overview_text(self.session)))
+        # tables fit the screen (padding 2 + 2, scrollbar 2): cut, never wrapped
+        width = max(40, self.app.size.width - 6)
+        self.query_one("#overview", Static).update(Content(overview_text(self.session, width)))
         self.query_one("#summary-scroll").focus()
 
     def action_export(self) -> None:
@@ -99,18 +118,17 @@ class SummaryScreen(PhaseScreen):
                 self.notify(_("Tick at least one format."), severity="warning")
                 return
             folder = Path(options["folder"] or export_folder(self.atelier.folder.root))
-            written: list[str] = []
+            written: list[Path] = []
             try:
                 folder.mkdir(parents=True, exist_ok=True)
                 for fmt in options["formats"]:
-                    written.append(
-                        str(export_session(self.session, fmt, folder, bom=options["bom"]))
-                    )
+                    written.append(export_session(self.session, fmt, folder, bom=options["bom"]))
             except (AtelierError, OSError) as error:
                 message = error.message if isinstance(error, AtelierError) else str(error)
-                self.app.push_screen(MessageDialog(_("Export failed"), [message, *written]))
+                lines = [message, *written_lines(folder, written)] if written else [message]
+                self.app.push_screen(MessageDialog(_("Export failed"), lines))
                 return
-            self.app.push_screen(MessageDialog(_("Report written"), written))
+            self.app.push_screen(MessageDialog(_("Report written"), written_lines(folder, written)))
 
         self.app.push_screen(ExportDialog(export_folder(self.atelier.folder.root)), chosen)
 

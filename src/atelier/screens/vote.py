@@ -17,7 +17,7 @@ from textual.content import Content
 from textual.widgets import DataTable, Input, Label, Static
 
 from atelier import model, voting
-from atelier.i18n import N_, _
+from atelier.i18n import N_, _, get_language, plural
 from atelier.model import Session, VoteRound
 from atelier.widgets.charts import one_line
 from atelier.widgets.text import cell
@@ -424,10 +424,13 @@ class VoteScreen(PhaseScreen):
             total = sum(t[0] for t in vote_round.tallies.values())
             lines.append(
                 Content(
-                    _("Dots entered: {total} · at most {limit} = {voters} voters × {dots}.").format(
+                    plural(
+                        get_language(),
+                        vote_round.voters,
+                        _("Dots entered: {total} · at most {limit} = {count} voter × {dots}."),
+                        _("Dots entered: {total} · at most {limit} = {count} voters × {dots}."),
                         total=total,
                         limit=vote_round.voters * vote_round.dots_per_voter,
-                        voters=vote_round.voters,
                         dots=vote_round.dots_per_voter,
                     )
                 )
@@ -436,7 +439,7 @@ class VoteScreen(PhaseScreen):
             missing = missing_grades(vote_round)
             if missing:
                 text = _(
-                    "Missing grades: {count}; they count as the lowest grade, « {grade} »."
+                    "Missing grades: {count}; they count as the lowest grade, “{grade}”."
                 ).format(count=missing, grade=vote_round.grades[-1])
                 lines.append(Content.styled(text, "bold"))
         if not vote_round.closed_at:
@@ -517,7 +520,7 @@ class VoteScreen(PhaseScreen):
             self.notify(_("This session is open read-only: nothing can be changed."))
             return
         title = Content.styled(
-            _("Tally for « {option} »").format(option=option_name(self.session, key)), "bold"
+            _("Tally for “{option}”").format(option=option_name(self.session, key)), "bold"
         )
         stored = vote_round.tallies.get(key)
         if vote_round.method == "dot":
@@ -545,8 +548,13 @@ class VoteScreen(PhaseScreen):
 
         def summary(numbers: list[int]) -> Content:
             return Content(
-                _("Limit for this option: {limit} = {voters} voters × {cap}.").format(
-                    limit=limit, voters=vote_round.voters, cap=vote_round.max_per_option
+                plural(
+                    get_language(),
+                    vote_round.voters,
+                    _("Limit for this option: {limit} = {count} voter × {cap}."),
+                    _("Limit for this option: {limit} = {count} voters × {cap}."),
+                    limit=limit,
+                    cap=vote_round.max_per_option,
                 )
             )
 
@@ -564,7 +572,7 @@ class VoteScreen(PhaseScreen):
                 return Content.styled(text + " — " + _("more grades than voters!"), "bold $error")
             if missing:
                 return Content(
-                    text + " — " + _("counted as « {grade} »").format(grade=vote_round.grades[-1])
+                    text + " — " + _("counted as “{grade}”").format(grade=vote_round.grades[-1])
                 )
             return Content(text)
 
@@ -650,5 +658,5 @@ class VoteScreen(PhaseScreen):
             if yes and self.atelier.apply(model.delete_round, vote_round.id):
                 self.notify(_("Vote round cancelled."))
 
-        title = _("Cancel « {round} »?").format(round=round_title(self.session, vote_round))
+        title = _("Cancel “{round}”?").format(round=round_title(self.session, vote_round))
         self.app.push_screen(ConfirmDialog(title, detail), answer)

@@ -16,6 +16,7 @@ from typing import Any
 from textual import events
 from textual._parser import ParseTimeout
 from textual._xterm_parser import XTermParser
+from textual.geometry import Region
 from textual.message import Message
 from textual.widgets import Input
 
@@ -57,6 +58,25 @@ class TextField(Guarded, Input):
             )
             return
         super().insert_text_at_cursor(strip_controls(text))
+
+    def _on_mount(self, event: events.Mount) -> None:
+        # Input keeps the view still until its value is first changed ("initial value"):
+        # in a field filled at construction, End or typing at the end moved the cursor out
+        # of sight. Scroll with the cursor from the start.
+        self._initial_value = False
+
+    def _on_focus(self, event: events.Focus) -> None:
+        """Entering a long field puts its cursor in view (it was left showing the start)."""
+        self.call_after_refresh(self._show_cursor)
+
+    def _show_cursor(self) -> None:
+        self.scroll_to_region(
+            Region(self._cursor_offset, 0, width=1, height=1), force=True, animate=False
+        )
+
+    def _on_blur(self, event: events.Blur) -> None:
+        """A long text left with the cursor at its end showed only its end: show its start."""
+        self.scroll_to(x=0, animate=False)
 
     def _on_paste(self, event: events.Paste) -> None:
         # Textual calls the handler of every class in the MRO: stop before Input's own.

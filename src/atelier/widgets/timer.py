@@ -26,6 +26,7 @@ class PhaseTimer(Widget):
         self._timing = timing
         self._ticker: Timer | None = None
         self._rang = False
+        self._width = 0
 
     def on_mount(self) -> None:
         self._ticker = self.set_interval(1.0, self.tick, pause=True)
@@ -51,13 +52,20 @@ class PhaseTimer(Widget):
             self.app.bell()
         if not over:
             self._rang = False
-        self.refresh()
+        # « Time is up! » widens the label (and -1:00 is wider than 9:59): lay it out again
+        # when the width changes, or the end of the label is cut
+        width = len(self._text())
+        self.refresh(layout=width != self._width)
+        self._width = width
 
-    def render(self) -> Content:
+    def _text(self) -> str:
         timing = self._timing()
         remaining = timing.remaining()
         state = "▶" if timing.running else "⏸"
         text = f"{state} {format_duration(remaining)}"
         if remaining <= 0 and timing.running:
             text += " " + _("Time is up!")
-        return Content(text)
+        return text
+
+    def render(self) -> Content:
+        return Content(self._text())

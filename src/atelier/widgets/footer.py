@@ -1,0 +1,46 @@
+"""The footer without half keys: what does not fit whole is left out (F1 lists every key).
+
+Textual's footer lets the last keys run under the palette key docked on the right, so the
+room read « f8 Phase su » or « ^t Parti ».
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from textual.app import ComposeResult
+from textual.widget import Widget
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+
+class KeyFooter(Footer):
+    """Footer showing only the keys that fit whole, in their order of importance.
+
+    Widths are computed from the texts when composing (Textual's footer CSS: compact keys
+    are « key description » and a margin; wide ones « key  description »), so what is
+    shown never depends on when the screen is drawn."""
+
+    def compose(self) -> ComposeResult:
+        widgets = list(super().compose())
+        room = self.app.size.width
+        for widget in widgets:
+            if widget.has_class("-command-palette"):
+                room -= self._width(widget) + 1  # its left border
+        for widget in widgets:
+            if not widget.has_class("-command-palette"):
+                width = self._width(widget)
+                if width > room:
+                    continue  # a shorter key further on may still fit
+                room -= width
+            yield widget
+
+    def _width(self, widget: Widget) -> int:
+        if not isinstance(widget, FooterKey):
+            return 0
+        text = cell_len(widget.key_display) + cell_len(widget.description)
+        if self.compact:
+            return text + 1 + (0 if widget.has_class("-command-palette") else 1)
+        return text + 3 + (1 if widget.has_class("-command-palette") else 0)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.recompose)
