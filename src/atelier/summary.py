@@ -878,7 +878,7 @@ def _decisions_section(summary: Summary, _: Translate) -> list[Block]:
     if not decisions.items:
         return [*blocks, Text(_("No decision recorded."), "note")]
     if decisions.default and decisions.vote:
-        blocks.append(Text(_("The winners of « {vote} ».").format(vote=decisions.vote), "note"))
+        blocks.append(Text(_("The winners of “{vote}”.").format(vote=decisions.vote), "note"))
     items = []
     for line in decisions.items:
         actions = tuple(

@@ -204,7 +204,7 @@ class NewVoteDialog(Dialog):
         titles = summary.round_titles(s, _)
         sources = [("all:clusters", _("Every cluster")), ("all:ideas", _("Every idea"))]
         sources += [
-            (f"top:{r.id}", _("The first places of « {round} »").format(round=titles[r.id]))
+            (f"top:{r.id}", _("The first places of “{round}”").format(round=titles[r.id]))
             for r in reversed(s.votes)
             if r.closed_at
         ]
