@@ -132,7 +132,14 @@ COVERED = {
     "edit_action",
     "delete_action",
 }
-NOT_UNDOABLE = {"cast_ballot", "set_phase", "timer_start", "timer_pause", "timer_add_minute", "timer_reset"}
+NOT_UNDOABLE = {
+    "cast_ballot",
+    "set_phase",
+    "timer_start",
+    "timer_pause",
+    "timer_add_minute",
+    "timer_reset",
+}
 
 
 def test_every_operation_has_tests_here() -> None:

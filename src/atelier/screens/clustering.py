@@ -278,9 +278,7 @@ class ClusteringScreen(PhaseScreen):
             if not warning:
                 merge(True, key)
                 return
-            title = _("Merge “{label}” after the vote?").format(
-                label=shortened(cluster.label, 40)
-            )
+            title = _("Merge “{label}” after the vote?").format(label=shortened(cluster.label, 40))
             self.app.push_screen(ConfirmDialog(title, warning), lambda yes: merge(yes, key))
 
         self.app.push_screen(
