@@ -94,7 +94,6 @@ def test_secret_ballot(snap_compare, demo_folder: Path, method: str):
     session = replace(
         demo_session("ballot"),
         rounds=(),
-        ballots=(),
         phase="vote",
         anonymous=True,
         participant_count=8,

@@ -136,7 +136,7 @@ def _build(session_id: str) -> Session:
     s = model.start_runoff(s, main.id, tied)
     runoff = s.rounds[-1]
     s = model.set_voters(s, runoff.id, len(PEOPLE))
-    for key, (label, dots) in zip(tied, RUNOFF.items(), strict=True):
+    for key, dots in zip(tied, RUNOFF.values(), strict=True):
         s = model.set_tally(s, runoff.id, key, [dots])
     _at(61)
     s = model.close_round(s, runoff.id)
