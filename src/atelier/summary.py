@@ -345,7 +345,7 @@ def last_vote(session: Session) -> VoteRound | None:
     """The vote that decides: the latest closed top-level round, else the latest one."""
     votes = session.votes
     closed = [r for r in votes if r.closed_at]
-    return (closed or list(votes) or [None])[-1]
+    return (closed or list(votes))[-1] if votes else None
 
 
 def shortlist(session: Session, round_id: int, count: int) -> tuple[str, ...]:

@@ -316,7 +316,7 @@ class ClusteringScreen(PhaseScreen):
             return ""
         titles = ", ".join(round_title(self.session, r) for r in votes)
         return _(
-            "A closed vote counted it ({votes}): its result stays under the name « {label} », "
+            "A closed vote counted it ({votes}): its result stays under the name “{label}”, "
             "but the cluster can no longer be voted on or linked to an action."
         ).format(votes=titles, label=cluster.label)
 
