@@ -161,3 +161,84 @@ async def test_new_vote_on_a_shortlist_and_switching_rounds_by_keys(tmp_path: Pa
     assert app.unexpected_errors == []
     session = SessionFolder(tmp_path).load(session_id)
     assert session.decisions_set and session.decisions[-1].text == "Meet again"
+
+
+async def test_dissolving_a_voted_cluster_warns_first_by_keys(tmp_path: Path) -> None:
+    from textual.widgets import Label
+
+    from atelier.screens.clustering import ClusteringScreen
+    from atelier.screens.dialogs import ConfirmDialog
+
+    session_id = make(tmp_path)
+    app = create_app(tmp_path, "en", open_session=session_id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.goto_phase("clustering")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, ClusteringScreen)
+        await pilot.press("right", "d")  # the first cluster's column: « Reception »
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        said = " ".join(str(label.render()) for label in app.screen.query(Label))
+        assert "A closed vote counted it (Main vote)" in said and "“Reception”" in said
+        await pilot.press("escape")  # nothing happens
+        await pilot.pause()
+        assert [c.label for c in app.session.clusters] == ["Reception", "Hours", "Rooms"]
+        await pilot.press("d", "enter")
+        await pilot.pause()
+        assert app.unexpected_errors == []
+    session = SessionFolder(tmp_path).load(session_id)
+    assert [c.label for c in session.clusters] == ["Hours", "Rooms"]
+    assert "Reception" in [o.label for o in build_summary(session).rounds[0].options]
+
+
+async def test_a_tie_left_as_it_is_by_keys(tmp_path: Path) -> None:
+    session_id = make(tmp_path)
+    with SessionFolder(tmp_path).open(session_id) as handle:
+        handle.apply(model.reopen_round, 1)
+        handle.apply(model.set_tally, 1, "cluster:1", [1])
+        handle.apply(model.set_tally, 1, "cluster:2", [1])  # 1 – 1: tied first
+        handle.apply(model.close_round, 1)
+        handle.apply(model.set_phase, "results")
+    app = create_app(tmp_path, "en", open_session=session_id)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ResultsScreen)
+        notes = str(app.screen.query_one("#results-notes").render())
+        assert "tie not settled" in notes
+        await pilot.press("k", "enter")
+        await pilot.pause()
+        notes = str(app.screen.query_one("#results-notes").render())
+        assert "1= Reception (left tied by the group)" in notes
+        assert app.unexpected_errors == []
+    session = SessionFolder(tmp_path).load(session_id)
+    assert session.round(1).kept_ties == ("cluster:1", "cluster:2")
+    assert [label for label, _key in link_choices(session)][:2] == ["1= Reception", "1= Hours"]
+
+
+async def test_hostile_labels_in_final_ranking_and_decisions(tmp_path: Path) -> None:
+    folder = SessionFolder(tmp_path)
+    session_id = folder.create("Hostile", lang="fr")
+    with folder.open(session_id) as handle:
+        handle.apply(model.update_setup, anonymous=True, participant_count=2)
+        for label in ("[/]", "[bold]x[/b", "Cafés ☕🎉"):
+            handle.apply(model.add_cluster, label)
+            handle.apply(model.add_idea, f"idée {label}")
+            handle.apply(
+                model.move_idea, handle.session.ideas[-1].id, handle.session.clusters[-1].id
+            )
+        handle.apply(model.start_vote)
+        handle.apply(model.close_round, 1)  # nobody voted: three tied
+        handle.apply(model.set_phase, "results")
+    app = create_app(tmp_path, "fr", open_session=session_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("k", "enter", "d")
+        await pilot.pause()
+        assert isinstance(app.screen, DecisionsDialog)
+        await pilot.press("a", "enter", "s")
+        await pilot.pause()
+        assert app.unexpected_errors == []
+    session = folder.load(session_id)
+    assert [d.text for d in session.decisions][-1] in ("[/]", "[bold]x[/b", "Cafés ☕🎉")
+    assert "<li>[/]" in export.render(session, "html").decode()  # text, never markup

@@ -374,6 +374,17 @@ def diff_sessions(old: Session, new: Session) -> list[list[Any]]:
 # --------------------------------------------------------------------------- one session
 
 
+def _sealed_records(changes: list[list[Any]]) -> set[tuple[str, str]]:
+    """What a secret ballot's undo steps must not hold: the records it changed, and the
+    voters of the rounds it changed (undoing their addition would leave a ballot box
+    naming a participant who no longer exists)."""
+    records = {(str(table), str(key)) for table, key, *_values in changes}
+    for table, _key, _before, after in changes:
+        if table == "rounds" and isinstance(after, dict):
+            records |= {("participants", str(voter)) for voter in after.get("voted") or ()}
+    return records
+
+
 @dataclass(frozen=True)
 class UndoStep:
     label: str
@@ -454,7 +465,7 @@ class OpenSession:
         with self.storage.batch():
             self._write_changes(changes, forward=True)
             if sealed:
-                self._forget({(table, str(key)) for table, key, *_values in changes})
+                self._forget(_sealed_records(changes))
             if undo_label is not None:
                 self._push(
                     UNDO_TABLE, {"label": undo_label, "at": clock.now_iso(), "changes": changes}

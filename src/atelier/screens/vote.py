@@ -379,6 +379,12 @@ class VoteScreen(PhaseScreen):
                     "\n",
                     (_("Run-off among the tied options below."), "italic"),
                 )
+            elif vote_round.source_id is not None and vote_round.source_id in {
+                r.id for r in s.rounds
+            }:
+                source = round_title(s, s.round(vote_round.source_id))
+                note = _("Shortlist: the first places of “{round}”.").format(round=source)
+                text = Content.assemble(text, "\n", (note, "italic"))
         self.query_one("#vote-heading", Static).update(text)
 
     def _show_settings(self, s: Session, vote_round: VoteRound | None) -> None:
