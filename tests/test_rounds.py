@@ -242,3 +242,22 @@ async def test_hostile_labels_in_final_ranking_and_decisions(tmp_path: Path) -> 
     session = folder.load(session_id)
     assert [d.text for d in session.decisions][-1] in ("[/]", "[bold]x[/b", "Cafés ☕🎉")
     assert "<li>[/]" in export.render(session, "html").decode()  # text, never markup
+
+
+async def test_a_refused_decision_list_comes_back_to_be_corrected(tmp_path: Path) -> None:
+    session_id = make(tmp_path)
+    with SessionFolder(tmp_path).open(session_id) as handle:
+        handle.apply(model.set_phase, "results")
+    app = create_app(tmp_path, "en", open_session=session_id)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("d", "t", *"x" * 1001, "enter", "s")  # too long: refused
+        await pilot.pause()
+        assert isinstance(app.screen, DecisionsDialog)
+        assert len(app.screen.items) == 2 and len(app.screen.items[1][0]) == 1001
+        await pilot.press("down", "x", "s")  # remove it, save the winner alone
+        await pilot.pause()
+        assert isinstance(app.screen, ResultsScreen)
+        assert app.unexpected_errors == []
+    session = SessionFolder(tmp_path).load(session_id)
+    assert [(d.text, d.link) for d in session.decisions] == [("Reception", "cluster:1")]

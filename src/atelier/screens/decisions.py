@@ -72,10 +72,10 @@ class DecisionsDialog(Dialog):
         Binding("ctrl+s,s", "save", N_("Save"), id="decisions_save"),
     ]
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, items: list[Item] | None = None) -> None:
         super().__init__()
         self.session = session
-        self.items: list[Item] = current_decisions(session)
+        self.items: list[Item] = list(items) if items is not None else current_decisions(session)
 
     def compose(self) -> ComposeResult:
         with Vertical():

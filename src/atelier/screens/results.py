@@ -370,14 +370,14 @@ class ResultsScreen(PhaseScreen):
 
         self.app.push_screen(PickerDialog(_("Leave which tie as it is?"), choices), picked)
 
-    def action_decisions(self) -> None:
-        def edited(items: object) -> None:
-            if items == RESET:
+    def action_decisions(self, items: list[tuple[str, str | None]] | None = None) -> None:
+        def edited(result: object) -> None:
+            if result == RESET:
                 self.atelier.apply(model.reset_decisions)
-            elif isinstance(items, list):
-                self.atelier.apply(model.set_decisions, items)
+            elif isinstance(result, list) and not self.atelier.apply(model.set_decisions, result):
+                self.action_decisions(result)  # refused (message shown): nothing lost
 
-        self.app.push_screen(DecisionsDialog(self.session), edited)
+        self.app.push_screen(DecisionsDialog(self.session, items), edited)
 
     def action_runoff(self) -> None:
         found = self._result()
