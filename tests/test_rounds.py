@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -261,3 +262,18 @@ async def test_a_refused_decision_list_comes_back_to_be_corrected(tmp_path: Path
         assert app.unexpected_errors == []
     session = SessionFolder(tmp_path).load(session_id)
     assert [(d.text, d.link) for d in session.decisions] == [("Reception", "cluster:1")]
+
+
+def test_imported_decisions_and_ballots_are_checked() -> None:
+    s = dot_vote(four_clusters(), {"cluster:1": 1})
+    s = model.set_decisions(s, [("Free text", None), ("", "cluster:1")])
+    assert model.validated(s).decisions == s.decisions
+    bad_link = replace(s, decisions=(replace(s.decisions[0], link="town:hall"),))
+    with pytest.raises(AtelierError, match="Unknown link"):
+        model.validated(bad_link)
+    box = replace(s.round(1), mode="ballot", ballots=({"cluster:1": 9},))
+    with pytest.raises(AtelierError):  # 9 dots on one option: over the cap
+        model.validated(replace(s, rounds=(box,)))
+    unsorted = replace(s.round(1), ballots=({"cluster:2": 1}, {"cluster:1": 1}), voted=())
+    checked = model.validated(replace(s, rounds=(unsorted,)))
+    assert checked.round(1).ballots == ({"cluster:1": 1}, {"cluster:2": 1})  # canonical again

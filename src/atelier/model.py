@@ -1398,6 +1398,10 @@ def validated(session: Session) -> Session:
                 )
         for marks in vote_round.ballots:
             check_ballot(vote_round, marks)
+    for decision in checked.decisions:
+        kind, _sep, raw = (decision.link or "cluster:0").partition(":")
+        if kind not in ("cluster", "idea") or not raw.isdigit():
+            raise AtelierError(_("Unknown link: {link}.").format(link=decision.link))
     checked = replace(
         checked,
         rounds=tuple(
