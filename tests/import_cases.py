@@ -51,9 +51,10 @@ def _big_document() -> dict[str, Any]:
         for voter in (1, 2, 3):
             marks = {option: (voter + i) % len(main.grades) for i, option in enumerate(options)}
             s = model.cast_ballot(s, main.id, marks, voter)
+        s = model.close_round(s, main.id)
         s = model.start_runoff(s, main.id, options[:2])
         s = model.cast_ballot(s, s.rounds[-1].id, {options[0]: 1, options[1]: 0}, 4)
-        s = model.close_round(s, main.id)
+        s = model.close_round(s, s.rounds[-1].id)
         s = model.add_action(s, "Write it down", "Awa", "2026-12-01", "idea:4")
         s = model.add_action(s, "Tell everyone", "", None, f"cluster:{s.clusters[0].id}")
         return codec.to_document(s)

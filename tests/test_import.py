@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import import_cases
 import pytest
@@ -156,20 +157,38 @@ def test_every_field_is_checked_and_named(
     assert not list(sessions.glob("*"))
 
 
+def _set_in(path: str, value: object):  # type: ignore[no-untyped-def]
+    """Like :func:`_set`, where a key made of digits inside a list is an index."""
+
+    def change(document: Any) -> None:
+        *parents, leaf = path.split("/")
+        for key in parents:
+            document = document[int(key)] if isinstance(document, list) else document[key]
+        if isinstance(document, list):
+            document[int(leaf)] = value
+        else:
+            document[leaf] = value
+
+    return change
+
+
 @pytest.mark.parametrize(
     ("path", "value", "message"),
     [
         (
-            "marks/idea:4",
+            "ballots/0/idea:4",
             3,
-            "ballots #1: Option 4: 3 is more than the 2 dots allowed on one option",
+            "rounds #1 ballots[0]: Option 4: 3 is more than the 2 dots allowed on one option",
         ),
-        ("marks/idea:4", -1, "ballots #1: marks.idea:4 must be between 0"),
-        ("marks/idea:4", "2", "ballots #1: marks.idea:4 must be a whole number"),
-        ("marks/idea:99", 1, "ballots #1: marks: unknown value “idea:99”"),
-        ("round_id", 9, "ballots #1: round_id refers to vote round 9, which does not exist"),
-        ("voter_id", 9, "ballots #1: voter_id refers to participant 9, which does not exist"),
-        ("cast_at", "2026-02-30T10:00:00+01:00", "ballots #1: cast_at is not a date and time"),
+        ("ballots/0/idea:4", -1, "rounds #1: ballots[0].idea:4 must be between 0"),
+        ("ballots/0/idea:4", "2", "rounds #1: ballots[0].idea:4 must be a whole number"),
+        ("ballots/0/idea:99", 1, "rounds #1 ballots[0]: marks: unknown value “idea:99”"),
+        ("ballots/0", [1], "rounds #1: ballots[0] must be"),
+        ("voted/0", 9, "rounds #1: voted refers to participant 9, which does not exist"),
+        ("voted", [1, 1], "This participant has already voted"),
+        ("kept_ties", ["idea:9"], "rounds #1: kept_ties: unknown value “idea:9”"),
+        ("source_id", 1, "rounds #1: source_id: unknown value"),
+        ("source_id", 7, "rounds #1: source_id refers to vote round 7, which does not exist"),
     ],
 )
 def test_ballots_are_checked_against_their_round(
@@ -185,12 +204,26 @@ def test_ballots_are_checked_against_their_round(
     session = model.start_vote(session)
     session = model.cast_ballot(session, 1, {"idea:1": 2, "idea:4": 1}, 1)
     document = codec.to_document(session)
-    _set(f"ballots/1/{path}", value)(document)
+    _set_in(f"rounds/1/{path}", value)(document)
     source = tmp_path / "export.json"
     source.write_text(json.dumps(document), encoding="utf-8")
     with pytest.raises(AtelierError) as error:
         read_json_export(source)
     assert message in error.value.message
+
+
+def test_ballots_in_any_order_are_read_in_the_canonical_one(tmp_path: Path) -> None:
+    """A pile of ballots tells nothing of who voted when, whatever order a file lists them."""
+    session = model.new_session("x", "Vote")
+    for text in ("a", "b", "c"):
+        session = model.add_idea(session, text)
+    session = model.configure_vote(session, target="ideas", mode="ballot", dots_per_voter=2)
+    session = model.start_vote(session)
+    document = codec.to_document(session)
+    piles = [{"idea:3": 2}, {"idea:1": 1, "idea:2": 1}, {"idea:1": 2}]
+    document["rounds"]["1"]["ballots"] = piles
+    read = jsonfile.parse(json.dumps(document).encode(), "x.json")
+    assert read.round(1).ballots == tuple(sorted(piles, key=model.ballot_key))
 
 
 def test_dots_over_budget_on_a_ballot_are_refused(tmp_path: Path) -> None:
@@ -200,11 +233,8 @@ def test_dots_over_budget_on_a_ballot_are_refused(tmp_path: Path) -> None:
     session = model.configure_vote(session, target="ideas", mode="ballot", dots_per_voter=2)
     session = model.start_vote(session)
     document = codec.to_document(session)
-    document["ballots"] = {
-        "1": {"round_id": 1, "marks": {"idea:1": 1, "idea:2": 1, "idea:3": 1}, "cast_at": ""}
-    }
-    document["ballots"]["1"]["cast_at"] = "2026-11-25T10:00:00+01:00"
-    with pytest.raises(AtelierError, match="ballots #1: This ballot places 3 dots but each voter"):
+    document["rounds"]["1"]["ballots"] = [{"idea:1": 1, "idea:2": 1, "idea:3": 1}]
+    with pytest.raises(AtelierError, match=r"rounds #1 ballots\[0\]: This ballot places 3 dots"):
         jsonfile.parse(json.dumps(document).encode(), "x.json")
 
 
@@ -223,7 +253,6 @@ def test_a_missing_run_off_parent_is_refused(tmp_path: Path) -> None:
     document = import_cases.big_document()
     assert document["rounds"]["2"]["parent_id"] == 1
     del document["rounds"]["1"]
-    document["ballots"] = {k: b for k, b in document["ballots"].items() if b["round_id"] == 2}
     with pytest.raises(AtelierError, match="rounds #2: parent_id refers to vote round 1"):
         jsonfile.parse(json.dumps(document).encode(), "x.json")
 

@@ -126,7 +126,8 @@ STEPS = st.one_of(
     step("set_voters", rounds, st.integers(0, 12)),
     step("set_tally", rounds, options, counts),
     step("cast_ballot", rounds, marks, maybe_id),
-    step("delete_ballot", st.integers(1, 3)),
+    step("configure_vote", mode=st.sampled_from(["tally", "ballot"])),
+    step("keep_tie", rounds, st.lists(options, min_size=1, max_size=2)),
     step("close_round", rounds),
     step("reopen_round", rounds),
     step("start_runoff", rounds, st.lists(options, max_size=3)),
@@ -235,7 +236,10 @@ def test_any_sequence_survives_restart_undo_and_redo(start: str, steps: list[Any
                     assert reopened.undo() is not None
                     undone.append(doc(reopened))
                 assert reopened.undo() is None
-                assert countdown_free(doc(reopened)) == countdown_free(without_undo(initial, final))
+                if not reopened.session.ballots:  # a secret ballot is never undone
+                    assert countdown_free(doc(reopened)) == countdown_free(
+                        without_undo(initial, final)
+                    )
                 for _step in range(count):
                     assert reopened.redo() is not None
                 assert doc(reopened) == final == on_disk(reopened)

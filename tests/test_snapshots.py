@@ -97,7 +97,6 @@ def test_secret_ballot(snap_compare, demo_folder: Path, method: str):
     session = replace(
         demo_session("ballot"),
         rounds=(),
-        ballots=(),
         phase="vote",
         anonymous=True,
         participant_count=8,
@@ -245,7 +244,7 @@ def test_ballot_dialogs(snap_compare, demo_folder: Path, scenario: str):
     from atelier import model
 
     folder = SessionFolder(demo_folder)
-    session = replace(demo_session("ballot"), rounds=(), ballots=(), phase="vote")
+    session = replace(demo_session("ballot"), rounds=(), phase="vote")
     session = model.configure_vote(session, method="dot", mode="ballot")
     folder.save_new(model.start_vote(session))
     app = create_app(demo_folder, "fr", open_session="ballot")

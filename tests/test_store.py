@@ -23,11 +23,9 @@ from atelier.model import (
     add_participant,
     add_rule,
     adopt_rules,
-    cast_ballot,
     close_round,
     configure_vote,
     delete_action,
-    delete_ballot,
     delete_idea,
     delete_round,
     dissolve_cluster,
@@ -35,6 +33,7 @@ from atelier.model import (
     edit_idea,
     edit_rule,
     group_ideas,
+    keep_tie,
     merge_clusters,
     merge_ideas,
     move_cluster,
@@ -45,6 +44,8 @@ from atelier.model import (
     rename_cluster,
     rename_participant,
     reopen_round,
+    reset_decisions,
+    set_decisions,
     set_idea_author,
     set_phase,
     set_planned_minutes,
@@ -473,6 +474,8 @@ def test_lock_held_from_another_host_is_explained(folder: SessionFolder, frozen_
 
 # --------------------------------------------------------------------------- migrations
 
+CURRENT = codec.SCHEMA_VERSION  # the tests pretend the next version migrates from it
+
 
 def test_older_schema_migrates_with_a_backup(
     folder: SessionFolder, monkeypatch: pytest.MonkeyPatch
@@ -490,9 +493,9 @@ def test_older_schema_migrates_with_a_backup(
         upgraded["ideas"] = document["notes"]
         return upgraded
 
-    monkeypatch.setattr(codec, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(codec, "MIGRATIONS", {1: rename_notes})
-    backup = path.with_name(f"{session_id}.schema1.bak")
+    monkeypatch.setattr(codec, "SCHEMA_VERSION", CURRENT + 1)
+    monkeypatch.setattr(codec, "MIGRATIONS", {CURRENT: rename_notes})
+    backup = path.with_name(f"{session_id}.schema{CURRENT}.bak")
 
     assert [i.text for i in folder.load(session_id).ideas] == ["one", "two"]
     with folder.open(session_id, readonly=True) as viewer:
@@ -507,7 +510,7 @@ def test_older_schema_migrates_with_a_backup(
         assert opened.undo() == "add an idea"  # the undo log came through the migration
         opened.apply(add_idea, "four")
     data = json.loads(path.read_text(encoding="utf-8"))
-    assert codec.document_version(data) == 2 and "notes" not in data
+    assert codec.document_version(data) == CURRENT + 1 and "notes" not in data
     with folder.open(session_id) as reopened:
         assert not reopened.migrated
         assert [i.text for i in reopened.session.ideas] == ["one", "two", "four"]
@@ -525,12 +528,12 @@ def test_migration_changing_the_document_in_place(
         document["meta"]["1"]["facilitator"] = "Migrated"
         return document
 
-    monkeypatch.setattr(codec, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(codec, "MIGRATIONS", {1: add_facilitator})
+    monkeypatch.setattr(codec, "SCHEMA_VERSION", CURRENT + 1)
+    monkeypatch.setattr(codec, "MIGRATIONS", {CURRENT: add_facilitator})
     with folder.open(session_id) as opened:
         assert opened.migrated and opened.session.facilitator == "Migrated"
         opened.apply(add_idea, "two")
-    assert path.with_name(f"{session_id}.schema1.bak").read_bytes() == original
+    assert path.with_name(f"{session_id}.schema{CURRENT}.bak").read_bytes() == original
     assert folder.load(session_id).facilitator == "Migrated"
 
 
@@ -685,13 +688,15 @@ UNDOABLE_SCRIPT: list[tuple[Any, tuple[Any, ...], dict[str, Any]]] = [
     (start_vote, (), {}),
     (set_voters, (1, 3), {}),
     (set_tally, (1, "cluster:1", [1]), {}),
-    (cast_ballot, (1, {"cluster:3": 1}, 2), {}),
-    (cast_ballot, (1, {"cluster:1": 1}), {}),
-    (delete_ballot, (2,), {}),
     (close_round, (1,), {}),
     (reopen_round, (1,), {}),
+    (close_round, (1,), {}),
+    (keep_tie, (1, ["cluster:1", "cluster:3"]), {}),
     (start_runoff, (1, ["cluster:1", "cluster:3"]), {}),
     (delete_round, (2,), {}),
+    (start_vote, (["cluster:1", "cluster:3"],), {"method": "mj", "source_id": 1}),
+    (set_decisions, ([("Mobility first", None), ("", "cluster:1")],), {}),
+    (reset_decisions, (), {}),
     (dissolve_cluster, (3,), {}),
     (delete_idea, (3,), {}),
 ]

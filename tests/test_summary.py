@@ -230,7 +230,9 @@ def test_clusters_keep_their_order_then_unclassified(french: Session) -> None:
     listen = summary.clusters[1].ideas[0]
     assert listen.merged == ("Former à l'écoute active",)
     assert listen.author == "Chloé Nguyen, Awa Diallo" and listen.cluster == "Écouter"
-    assert (listen.rank, listen.result) == (1, "5 gommettes")
+    # tied first with « Se saluer », it lost the run-off: second, and said so
+    assert (listen.rank, listen.result) == (2, "5 gommettes")
+    assert listen.tie == "égalité départagée par un second tour"
     assert summary.clusters[3].ideas[0].rank is None
 
 
@@ -320,6 +322,7 @@ def test_report_sections_follow_the_compte_rendu_order(french: Session) -> None:
     report = summary_report(build_summary(french))
     sections = [b.text for b in report.blocks if isinstance(b, Heading) and b.level == 2]
     assert sections == [
+        "Décisions / priorités retenues",
         "En bref",
         "Participants",
         "Règles",

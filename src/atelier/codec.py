@@ -16,8 +16,8 @@ from atelier.errors import AtelierError
 from atelier.i18n import _
 from atelier.model import (
     Action,
-    Ballot,
     Cluster,
+    Decision,
     Idea,
     Participant,
     PhaseTime,
@@ -27,7 +27,7 @@ from atelier.model import (
     VoteSettings,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 VERSION_TABLE = "atelier"
 META_TABLE = "meta"
 #: the store's undo and redo logs: checked on reading, never exported.
@@ -43,8 +43,8 @@ COLLECTIONS: dict[str, type] = {
     "ideas": Idea,
     "clusters": Cluster,
     "rounds": VoteRound,
-    "ballots": Ballot,
     "actions": Action,
+    "decisions": Decision,
 }
 _META_SKIP = set(COLLECTIONS) | {"id"}
 _FIELDS: dict[type, tuple[str, ...]] = {
@@ -110,8 +110,58 @@ def from_document(document: Any, session_id: str) -> Session:
     )
 
 
+def _secret_ballots_into_rounds(document: dict[str, Any]) -> dict[str, Any]:
+    """Schema 1 → 2: several votes side by side, decisions, secret ballots unlinkable.
+
+    Ballots were records with a voter id, a time and a sequential id; each round now holds
+    its ballots' marks in a canonical order and, apart, the sorted ids of who voted. The
+    undo and redo logs, which held schema-1 records (and voters beside ballots), are
+    dropped. Closed rounds keep the labels their options have now (see ``close_round``).
+    """
+    rounds = document.get("rounds") or {}
+    boxes: dict[str, tuple[list[dict[str, Any]], set[int]]] = {}
+    for ballot in (document.get("ballots") or {}).values():
+        marks, voters = boxes.setdefault(str(ballot.get("round_id")), ([], set()))
+        marks.append(dict(ballot.get("marks") or {}))
+        if ballot.get("voter_id") is not None:
+            voters.add(ballot["voter_id"])
+    labels = {
+        f"cluster:{k}": c.get("label", "") for k, c in (document.get("clusters") or {}).items()
+    }
+    labels.update(
+        {f"idea:{k}": i.get("text", "") for k, i in (document.get("ideas") or {}).items()}
+    )
+    for key, row in rounds.items():
+        marks, voters = boxes.get(key, ([], set()))
+        order = {o: n for n, o in enumerate(row.get("options") or ())}
+        row["ballots"] = sorted(
+            (dict(sorted(m.items(), key=lambda kv: order.get(kv[0], len(order)))) for m in marks),
+            key=lambda m: sorted(m.items()),
+        )
+        row["voted"] = sorted(voters)
+        row["kept_ties"] = []
+        row["source_id"] = None
+        row["labels"] = (
+            {o: labels[o] for o in row.get("options") or () if labels.get(o)}
+            if row.get("closed_at")
+            else {}
+        )
+    document.pop("ballots", None)
+    document.pop("undo", None)
+    document.pop("redo", None)
+    meta = (document.get(META_TABLE) or {}).get("1")
+    if isinstance(meta, dict):
+        if isinstance(meta.get("seq"), dict):
+            meta["seq"].pop("ballots", None)
+        meta.setdefault("decisions_set", False)
+    document.setdefault("decisions", {})
+    return document
+
+
 #: version → function upgrading a session document to version + 1.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    1: _secret_ballots_into_rounds,
+}
 
 
 def check_version(version: object) -> int:
@@ -132,7 +182,12 @@ def check_version(version: object) -> int:
 def migrate_document(document: dict[str, Any]) -> dict[str, Any]:
     version = check_version(document_version(document))
     while version < SCHEMA_VERSION:
-        document = MIGRATIONS[version](document)
+        try:
+            document = MIGRATIONS[version](document)
+        except (TypeError, ValueError, KeyError, AttributeError) as error:
+            raise AtelierError(
+                _("The session data is damaged: {error}.").format(error=str(error)[:200])
+            ) from None
         version += 1
         document[VERSION_TABLE] = {"1": {"schema_version": version}}
     return document

@@ -76,6 +76,12 @@ DOTS = {
     "Management bienveillant": 7,
     "Relations au quotidien": 4,
 }
+RUNOFF = {"Accueil des nouveaux": 5, "Reconnaissance": 3}  # the tie for first place
+GRADES = {  # majority judgment on the shortlist: votes per grade, worst → best (8 voters)
+    "Accueil des nouveaux": [0, 0, 1, 1, 2, 2, 2],
+    "Reconnaissance": [0, 1, 1, 2, 2, 1, 1],
+    "Organisation du travail": [1, 1, 2, 2, 1, 1, 0],
+}
 START = datetime(2026, 11, 24, 9, 30, tzinfo=timezone(timedelta(hours=1)))
 
 
@@ -131,8 +137,33 @@ def _build(session_id: str) -> Session:
     assert main is not None
     for label, dots in DOTS.items():
         s = model.set_tally(s, main.id, f"cluster:{cluster_ids[label]}", [dots])
-    _at(60)
+    _at(58)
     s = model.close_round(s, main.id)
+    # the tie at the top goes to a run-off, one dot each
+    tied = [f"cluster:{cluster_ids[label]}" for label in RUNOFF]
+    s = model.start_runoff(s, main.id, tied)
+    runoff = s.rounds[-1]
+    s = model.set_voters(s, runoff.id, len(PEOPLE))
+    for key, dots in zip(tied, RUNOFF.values(), strict=True):
+        s = model.set_tally(s, runoff.id, key, [dots])
+    _at(61)
+    s = model.close_round(s, runoff.id)
+    # then majority judgment on the first three places, beside the dot vote
+    shortlist = [f"cluster:{cluster_ids[label]}" for label in GRADES]
+    s = model.start_vote(s, shortlist, method="mj", mode="tally", source_id=main.id)
+    second = s.rounds[-1]
+    for key, counts in zip(shortlist, GRADES.values(), strict=True):
+        s = model.set_tally(s, second.id, key, counts)
+    _at(66)
+    s = model.close_round(s, second.id)
+    s = model.set_decisions(
+        s,
+        [
+            ("", f"cluster:{cluster_ids['Accueil des nouveaux']}"),
+            ("", f"cluster:{cluster_ids['Reconnaissance']}"),
+            ("Faire un point d’étape en mars avec la direction", None),
+        ],
+    )
     s = model.timer_pause(s, "vote")
     s = model.timer_start(s, "actions")
     for what, owner, days, label in ACTIONS:

@@ -269,7 +269,16 @@ class VoteSettings:
 
 @dataclass(frozen=True, slots=True)
 class VoteRound:
-    """One vote over fixed options: the main vote or a run-off among tied options."""
+    """One vote over fixed options, with its own method, collection mode and results.
+
+    A session keeps any number of rounds side by side: top-level votes (``parent_id`` None,
+    e.g. a dot vote to shortlist, then majority judgment on the shortlist) and run-offs
+    among options tied in another round (``parent_id`` set).
+
+    Secret ballots live here without any voter id, time or sequence number: ``ballots``
+    is kept in a canonical sorted order and ``voted`` (who has voted, in a named session)
+    is a sorted set kept apart, so nothing links a ballot to a voter or to its turn.
+    """
 
     id: int
     method: str
@@ -280,18 +289,24 @@ class VoteRound:
     grades: tuple[str, ...]  # best first
     voters: int = 0  # tally mode: how many voted on paper
     tallies: dict[str, tuple[int, ...]] = field(default_factory=dict)  # mj: worst → best
-    parent_id: int | None = None
+    parent_id: int | None = None  # the round whose tie this run-off breaks
     created_at: str = ""
     closed_at: str | None = None
+    ballots: tuple[dict[str, int], ...] = ()  # canonical order; dots, or grade (0 = worst)
+    voted: tuple[int, ...] = ()  # sorted ids of the participants who cast a ballot
+    labels: dict[str, str] = field(default_factory=dict)  # option → label, kept at closing
+    kept_ties: tuple[str, ...] = ()  # options the group chose to leave tied
+    source_id: int | None = None  # the round this one's options were shortlisted from
 
 
 @dataclass(frozen=True, slots=True)
-class Ballot:
+class Decision:
+    """One line of « Decisions / priorities retained »: a vote option or free text."""
+
     id: int
-    round_id: int
-    marks: dict[str, int]  # option → dots, or grade index (0 = worst)
-    cast_at: str
-    voter_id: int | None = None
+    text: str  # free text, or the option's label when it was retained
+    order: int
+    link: str | None = None  # an option key: "cluster:3" or "idea:12"
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,8 +332,9 @@ class Session:
     ideas: tuple[Idea, ...] = ()
     clusters: tuple[Cluster, ...] = ()
     rounds: tuple[VoteRound, ...] = ()
-    ballots: tuple[Ballot, ...] = ()
     actions: tuple[Action, ...] = ()
+    decisions: tuple[Decision, ...] = ()
+    decisions_set: bool = False  # False: the decisions are the winners of the last vote
 
     # ---- reading helpers (no change)
     @property
@@ -373,10 +389,24 @@ class Session:
 
     @property
     def main_round(self) -> VoteRound | None:
+        """The first top-level vote (the only one in sessions of a single vote)."""
         return next((r for r in self.rounds if r.parent_id is None), None)
 
-    def ballots_of(self, round_id: int) -> list[Ballot]:
-        return [b for b in self.ballots if b.round_id == round_id]
+    @property
+    def votes(self) -> tuple[VoteRound, ...]:
+        """The top-level rounds, oldest first (run-offs belong to the vote they break)."""
+        return tuple(r for r in self.rounds if r.parent_id is None)
+
+    @property
+    def ballots(self) -> tuple[dict[str, int], ...]:
+        """Every secret ballot of every round (marks only: a ballot names nobody)."""
+        return tuple(b for r in self.rounds for b in r.ballots)
+
+    def ballots_of(self, round_id: int) -> tuple[dict[str, int], ...]:
+        return self.round(round_id).ballots
+
+    def decision(self, decision_id: int) -> Decision:
+        return _find(self.decisions, decision_id, N_("decision"))
 
     def option_label(self, key: str) -> str:
         """Readable label of a vote option or action link ('' when it no longer exists)."""
@@ -389,17 +419,18 @@ class Session:
                 return self.idea(number).text
         except (ValueError, AtelierError):
             pass
+        for vote_round in reversed(self.rounds):  # gone since: the label kept by its vote
+            if key in vote_round.labels:
+                return vote_round.labels[key]
         return ""
+
+    def closed_votes_on(self, key: str) -> tuple[VoteRound, ...]:
+        """Closed rounds with this option: what dissolving or merging it would affect."""
+        return tuple(r for r in self.rounds if r.closed_at and key in r.options)
 
     def vote_options(self) -> tuple[str, ...]:
         """The options the vote settings designate now: clusters (with ideas) or ideas."""
-        if self.vote.target == "ideas":
-            return tuple(f"idea:{idea.id}" for idea in self.ideas)
-        return tuple(
-            f"cluster:{c.id}"
-            for c in self.clusters
-            if any(i.cluster_id == c.id for i in self.ideas)
-        )
+        return vote_options_for(self, self.vote.target)
 
 
 T = TypeVar("T")
@@ -418,12 +449,19 @@ Operation = Callable[..., Session]
 OPERATIONS: dict[str, Operation] = {}
 
 
-def operation(label: str, *, undoable: bool = True) -> Callable[[Operation], Operation]:
-    """Register a named operation: its undo label and whether it enters the undo log."""
+def operation(
+    label: str, *, undoable: bool = True, sealed: bool = False
+) -> Callable[[Operation], Operation]:
+    """Register a named operation: its undo label and whether it enters the undo log.
+
+    ``sealed`` (a secret ballot): the store saves it as a whole file, never as a journal
+    line or an undo step, and forgets the undo steps of the records it changed, so no
+    file holds two states of a ballot box that would tell who added which ballot."""
 
     def register(fn: Operation) -> Operation:
         fn.label = label  # type: ignore[attr-defined]
         fn.undoable = undoable  # type: ignore[attr-defined]
+        fn.sealed = sealed  # type: ignore[attr-defined]
         OPERATIONS[fn.__name__] = fn
         __all__.append(fn.__name__)
         return fn
@@ -698,14 +736,17 @@ def remove_participant(session: Session, participant_id: int) -> Session:
         else i
         for i in session.ideas
     )
-    ballots = tuple(
-        replace(b, voter_id=None) if b.voter_id == participant_id else b for b in session.ballots
+    rounds = tuple(
+        replace(r, voted=tuple(v for v in r.voted if v != participant_id))
+        if participant_id in r.voted
+        else r
+        for r in session.rounds
     )
     return replace(
         session,
         participants=_replace_item(session.participants, participant_id, None),
         ideas=ideas,
-        ballots=ballots,
+        rounds=rounds,
     )
 
 
@@ -798,7 +839,12 @@ def delete_idea(session: Session, idea_id: int) -> Session:
     actions = tuple(
         replace(a, link=None) if a.link == f"idea:{idea_id}" else a for a in session.actions
     )
-    return replace(session, ideas=_replace_item(session.ideas, idea_id, None), actions=actions)
+    return replace(
+        session,
+        ideas=_replace_item(session.ideas, idea_id, None),
+        actions=actions,
+        rounds=_keep_labels(session, f"idea:{idea_id}"),
+    )
 
 
 @operation(N_("merge two ideas"))
@@ -819,7 +865,8 @@ def merge_ideas(session: Session, keep_id: int, fold_id: int) -> Session:
         replace(a, link=f"idea:{keep_id}") if a.link == f"idea:{fold_id}" else a
         for a in session.actions
     )
-    return replace(session, ideas=ideas, actions=actions)
+    rounds = _keep_labels(session, f"idea:{fold_id}")
+    return replace(session, ideas=ideas, actions=actions, rounds=rounds)
 
 
 @operation(N_("move an idea"))
@@ -901,6 +948,7 @@ def dissolve_cluster(session: Session, cluster_id: int) -> Session:
         ideas=ideas,
         clusters=_renumber(_replace_item(session.clusters, cluster_id, None)),
         actions=_relink(session.actions, f"cluster:{cluster_id}", None),
+        rounds=_keep_labels(session, f"cluster:{cluster_id}"),
     )
 
 
@@ -919,6 +967,7 @@ def merge_clusters(session: Session, source_id: int, target_id: int) -> Session:
         ideas=ideas,
         clusters=_renumber(_replace_item(session.clusters, source_id, None)),
         actions=_relink(session.actions, f"cluster:{source_id}", f"cluster:{target_id}"),
+        rounds=_keep_labels(session, f"cluster:{source_id}"),
     )
 
 
@@ -960,28 +1009,70 @@ def grades_for(session: Session) -> tuple[str, ...]:
     return session.vote.grades or voting.default_grades(session.lang)
 
 
+def vote_options_for(session: Session, target: str) -> tuple[str, ...]:
+    """Every idea, or every cluster holding ideas, as vote options."""
+    if target == "ideas":
+        return tuple(f"idea:{idea.id}" for idea in session.ideas)
+    filled = {i.cluster_id for i in session.ideas}
+    return tuple(f"cluster:{c.id}" for c in session.clusters if c.id in filled)
+
+
+def _vote_options(session: Session, options: Sequence[str] | None, target: str) -> tuple[str, ...]:
+    """The options a new vote covers: those given (checked to exist), else the target's."""
+    if options is None:
+        return vote_options_for(session, target)
+    chosen = tuple(dict.fromkeys(str(o) for o in options))
+    for option in chosen:
+        if _check_link(session, option) != option:
+            raise AtelierError(_("Unknown vote option: {option}.").format(option=option))
+    return chosen
+
+
 @operation(N_("start the vote"))
-def start_vote(session: Session) -> Session:
-    """Freeze the options and settings into the main round (once per session)."""
-    if session.main_round is not None:
-        raise AtelierError(_("The vote has already started."))
-    options = session.vote_options()
-    if not options:
-        raise AtelierError(_("Nothing to vote on: add ideas, or put ideas into clusters, first."))
+def start_vote(
+    session: Session,
+    options: Sequence[str] | None = None,
+    *,
+    method: str | None = None,
+    mode: str | None = None,
+    source_id: int | None = None,
+) -> Session:
+    """Start a new vote beside the earlier ones, with its own method, mode and options.
+
+    Without ``options`` the vote covers what the settings designate (clusters with ideas,
+    or every idea); ``source_id`` notes the round a shortlist comes from. Method and mode
+    default to the session's settings. One round is collected at a time."""
+    if any(not r.closed_at for r in session.rounds):
+        raise AtelierError(_("Close the current vote before starting another one."))
     settings = session.vote
-    dots = settings.dots_per_voter or voting.default_dots_per_voter(len(options))
-    cap = min(settings.max_per_option, dots)
+    method = settings.method if method is None else method
+    mode = settings.mode if mode is None else mode
+    if method not in VOTE_METHODS:
+        raise AtelierError(_("Unknown vote method: {value}.").format(value=method))
+    if mode not in VOTE_MODES:
+        raise AtelierError(_("Unknown vote mode: {value}.").format(value=mode))
+    if source_id is not None:
+        session.round(source_id)
+    chosen = _vote_options(session, options, settings.target)
+    if not chosen:
+        raise AtelierError(_("Nothing to vote on: add ideas, or put ideas into clusters, first."))
+    if options is not None and len(chosen) < 2:
+        raise AtelierError(_("A vote needs at least two options."))
+    # the settings' dots fit the full list; a shortlist gets its own third
+    dots = settings.dots_per_voter if options is None else None
+    dots = dots or voting.default_dots_per_voter(len(chosen))
     number, seq = _next_id(session, "rounds")
     vote_round = VoteRound(
         id=number,
-        method=settings.method,
-        mode=settings.mode,
-        options=options,
+        method=method,
+        mode=mode,
+        options=chosen,
         dots_per_voter=dots,
-        max_per_option=cap,
+        max_per_option=min(settings.max_per_option, dots),
         grades=grades_for(session),
         voters=session.voter_count,
         created_at=clock.now_iso(),
+        source_id=source_id,
     )
     return replace(session, rounds=(*session.rounds, vote_round), seq=seq)
 
@@ -993,6 +1084,8 @@ def start_runoff(session: Session, round_id: int, options: Sequence[str]) -> Ses
     chosen = tuple(dict.fromkeys(options))
     if len(chosen) < 2 or any(o not in parent.options for o in chosen):
         raise AtelierError(_("A run-off needs at least two options of the vote."))
+    if any(not r.closed_at for r in session.rounds):
+        raise AtelierError(_("Close the current vote before starting another one."))
     dots = voting.default_dots_per_voter(len(chosen))
     number, seq = _next_id(session, "rounds")
     runoff = replace(
@@ -1005,8 +1098,16 @@ def start_runoff(session: Session, round_id: int, options: Sequence[str]) -> Ses
         parent_id=parent.id,
         created_at=clock.now_iso(),
         closed_at=None,
+        ballots=(),
+        voted=(),
+        labels={},
+        kept_ties=(),
+        source_id=None,
     )
-    return replace(session, rounds=(*session.rounds, runoff), seq=seq)
+    # the tie is being settled by this run-off, no longer « left tied »
+    kept = tuple(o for o in parent.kept_ties if o not in chosen)
+    rounds = _replace_item(session.rounds, parent.id, replace(parent, kept_ties=kept))
+    return replace(session, rounds=(*rounds, runoff), seq=seq)
 
 
 @operation(N_("cancel a vote round"))
@@ -1017,11 +1118,20 @@ def delete_round(session: Session, round_id: int) -> Session:
     for r in session.rounds:
         if r.parent_id in doomed:
             doomed.add(r.id)
-    return replace(
-        session,
-        rounds=tuple(r for r in session.rounds if r.id not in doomed),
-        ballots=tuple(b for b in session.ballots if b.round_id not in doomed),
-    )
+    return replace(session, rounds=tuple(r for r in session.rounds if r.id not in doomed))
+
+
+@operation(N_("leave a tie as it is"))
+def keep_tie(session: Session, round_id: int, options: Sequence[str], keep: bool = True) -> Session:
+    """The group decides that tied options stay tied (``keep=False`` withdraws it)."""
+    vote_round = session.round(round_id)
+    chosen = set(options)
+    if not chosen or not chosen <= set(vote_round.options):
+        raise AtelierError(_("Unknown vote option: {option}.").format(option=", ".join(chosen)))
+    kept = set(vote_round.kept_ties) | chosen if keep else set(vote_round.kept_ties) - chosen
+    ordered = tuple(o for o in vote_round.options if o in kept)
+    new = replace(vote_round, kept_ties=ordered)
+    return replace(session, rounds=_replace_item(session.rounds, round_id, new))
 
 
 def _open_round(session: Session, round_id: int) -> VoteRound:
@@ -1081,12 +1191,16 @@ def set_tally(session: Session, round_id: int, option: str, counts: Sequence[int
     return replace(session, rounds=_replace_item(session.rounds, round_id, new))
 
 
-@operation(N_("cast a ballot"))
-def cast_ballot(
-    session: Session, round_id: int, marks: dict[str, int], voter_id: int | None = None
-) -> Session:
-    """Secret ballot: one voter's dots or grades; stored without a name unless named."""
-    vote_round = _open_round(session, round_id)
+def ballot_key(marks: dict[str, int]) -> tuple[tuple[str, int], ...]:
+    """The canonical order of a pile of ballots: by content, never by arrival."""
+    return tuple(sorted(marks.items()))
+
+
+def check_ballot(vote_round: VoteRound, marks: dict[str, int]) -> dict[str, int]:
+    """One ballot's marks, checked and in the round's option order (nothing of the voter's
+    order of clicks survives)."""
+    if not isinstance(marks, dict):
+        raise AtelierError(_("A ballot is a mark per option."))
     unknown = [o for o in marks if o not in vote_round.options]
     if unknown:
         raise AtelierError(_("Unknown vote option: {option}.").format(option=unknown[0]))
@@ -1095,44 +1209,110 @@ def cast_ballot(
         voting.validate_dot_ballot(
             [v or 0 for v in values], vote_round.dots_per_voter, vote_round.max_per_option
         )
-    else:
-        voting.validate_mj_ballot(values, len(vote_round.grades))
+        return {o: v for o, v in zip(vote_round.options, values, strict=True) if v}
+    voting.validate_mj_ballot(values, len(vote_round.grades))
+    return {o: v for o, v in zip(vote_round.options, values, strict=True) if v is not None}
+
+
+@operation(N_("cast a ballot"), undoable=False, sealed=True)
+def cast_ballot(
+    session: Session, round_id: int, marks: dict[str, int], voter_id: int | None = None
+) -> Session:
+    """Secret ballot: one voter's dots or grades, put into the round's box.
+
+    The ballot is stored without voter, time or number, in a canonical order; in a named
+    session the voter joins the round's sorted set of those who voted, so they cannot vote
+    twice. Sealed: the store writes it as a whole file, outside the journal and undo log.
+    """
+    vote_round = _open_round(session, round_id)
+    if vote_round.mode != "ballot":
+        raise AtelierError(_("This vote is collected on paper: enter its tallies."))
+    ballot = check_ballot(vote_round, marks)
+    voted = vote_round.voted
     if session.anonymous:
         voter_id = None
     if voter_id is not None:
         session.participant(voter_id)
-        if any(b.voter_id == voter_id for b in session.ballots_of(round_id)):
+        if voter_id in voted:
             raise AtelierError(_("This participant has already voted."))
-    number, seq = _next_id(session, "ballots")
-    ballot = Ballot(
-        number,
-        round_id,
-        {o: v for o, v in marks.items() if v is not None},
-        clock.now_iso(),
-        voter_id,
+        voted = tuple(sorted((*voted, voter_id)))
+    ballots = tuple(sorted((*vote_round.ballots, ballot), key=ballot_key))
+    new = replace(vote_round, ballots=ballots, voted=voted)
+    return replace(session, rounds=_replace_item(session.rounds, round_id, new))
+
+
+def _labels_of(session: Session, vote_round: VoteRound) -> dict[str, str]:
+    """The labels of a round's options as they read now, kept with the round."""
+    labels = dict(vote_round.labels)
+    for option in vote_round.options:
+        label = session.option_label(option)
+        if label:
+            labels[option] = label
+    return labels
+
+
+def _keep_labels(session: Session, key: str) -> tuple[VoteRound, ...]:
+    """Before an option disappears, every round that counted it keeps its label."""
+    label = session.option_label(key)
+    return tuple(
+        replace(r, labels={**r.labels, key: label})
+        if key in r.options and label and r.labels.get(key) != label
+        else r
+        for r in session.rounds
     )
-    return replace(session, ballots=(*session.ballots, ballot), seq=seq)
-
-
-@operation(N_("delete a ballot"))
-def delete_ballot(session: Session, ballot_id: int) -> Session:
-    ballot = _find(session.ballots, ballot_id, N_("ballot"))
-    _open_round(session, ballot.round_id)
-    return replace(session, ballots=_replace_item(session.ballots, ballot_id, None))
 
 
 @operation(N_("close the vote"))
 def close_round(session: Session, round_id: int) -> Session:
+    """Close a round; the labels of its options are kept with it, so its result stays
+    readable if a cluster is later dissolved or merged."""
     vote_round = _open_round(session, round_id)
-    new = replace(vote_round, closed_at=clock.now_iso())
+    new = replace(vote_round, closed_at=clock.now_iso(), labels=_labels_of(session, vote_round))
     return replace(session, rounds=_replace_item(session.rounds, round_id, new))
 
 
 @operation(N_("reopen the vote"))
 def reopen_round(session: Session, round_id: int) -> Session:
     vote_round = session.round(round_id)
+    if any(not r.closed_at and r.id != round_id for r in session.rounds):
+        raise AtelierError(_("Close the current vote before starting another one."))
     new = replace(vote_round, closed_at=None)
     return replace(session, rounds=_replace_item(session.rounds, round_id, new))
+
+
+# ---- decisions
+
+
+def _decision_text(session: Session, text: object, link: str | None) -> tuple[str, str | None]:
+    if link:
+        key = str(link)
+        label = session.option_label(key)
+        if not label:
+            raise AtelierError(_("Unknown link: {link}.").format(link=key))
+        return clean_text(label, N_("The decision"), max_len=IDEA_MAX), key
+    return clean_text(text, N_("The decision"), max_len=IDEA_MAX), None
+
+
+@operation(N_("edit the decisions"))
+def set_decisions(session: Session, items: Sequence[tuple[str, str | None]]) -> Session:
+    """Replace « Decisions / priorities retained » by ``items``: (text, option key or None)
+    in order. An option keeps its label as text, so it stays readable if it disappears."""
+    records: list[Decision] = []
+    seq = session.seq
+    for order, (text, link) in enumerate(items, start=1):
+        clean, key = _decision_text(session, text, link)
+        number = seq.get("decisions", 0) + 1
+        seq = {**seq, "decisions": number}
+        records.append(Decision(number, clean, order, key))
+    if len(records) > MAX_PARTICIPANTS:
+        raise AtelierError(_("At most {limit} decisions.").format(limit=MAX_PARTICIPANTS))
+    return replace(session, decisions=tuple(records), decisions_set=True, seq=seq)
+
+
+@operation(N_("restore the default decisions"))
+def reset_decisions(session: Session) -> Session:
+    """Back to the default: the winners of the last vote."""
+    return replace(session, decisions=(), decisions_set=False)
 
 
 # ---- actions

@@ -128,6 +128,11 @@ class AtomicStorage(Storage):
         if self._batch_depth == 0 and self.dirty:
             self.save()
 
+    def fold_next(self) -> None:
+        """Save the next change as a whole file, never as a journal line (until one whole
+        write succeeds): a secret ballot must not sit in the journal beside older states."""
+        self._journal_usable = False
+
     def save(self) -> None:
         """Make the change durable: one journal line, or the whole file when it is due."""
         self._check_writable()
@@ -467,6 +472,17 @@ def diff_sessions(old: Session, new: Session) -> list[list[Any]]:
 # --------------------------------------------------------------------------- one session
 
 
+def _sealed_records(changes: list[list[Any]]) -> set[tuple[str, str]]:
+    """What a secret ballot's undo steps must not hold: the records it changed, and the
+    voters of the rounds it changed (undoing their addition would leave a ballot box
+    naming a participant who no longer exists)."""
+    records = {(str(table), str(key)) for table, key, *_values in changes}
+    for table, _key, _before, after in changes:
+        if table == "rounds" and isinstance(after, dict):
+            records |= {("participants", str(voter)) for voter in after.get("voted") or ()}
+    return records
+
+
 @dataclass(frozen=True)
 class UndoStep:
     label: str
@@ -532,16 +548,23 @@ class OpenSession:
         new = operation(self.session, *args, **kwargs)
         undoable = getattr(operation, "undoable", True)
         label = getattr(operation, "label", operation.__name__)
-        self.commit(new, label if undoable else None)
+        self.commit(new, label if undoable else None, sealed=getattr(operation, "sealed", False))
         return self.session
 
-    def commit(self, new: Session, undo_label: str | None) -> None:
+    def commit(self, new: Session, undo_label: str | None, *, sealed: bool = False) -> None:
+        """Save what changed. ``sealed`` (a secret ballot): no undo step, the undo and redo
+        steps that hold the changed records are forgotten, and the whole file is rewritten
+        (folding the journal), so no file keeps two states of a ballot box side by side."""
         changes = diff_sessions(self.session, new)
         if not changes:
             return
         self.session = new
+        if sealed:
+            self.storage.fold_next()
         with self.storage.batch():
             self._write_changes(changes, forward=True)
+            if sealed:
+                self._forget(_sealed_records(changes))
             if undo_label is not None:
                 self._push(
                     UNDO_TABLE, {"label": undo_label, "at": clock.now_iso(), "changes": changes}
@@ -595,6 +618,13 @@ class OpenSession:
     def _drop(self, table_name: str) -> None:
         self.db.drop_table(table_name)
         self.storage.record("drop", table_name)
+
+    def _forget(self, records: set[tuple[str, str]]) -> None:
+        """Drop the undo and redo steps that touch any of ``records`` (table, key)."""
+        for table_name in (UNDO_TABLE, REDO_TABLE):
+            for key, entry in list(self.storage.read().get(table_name, {}).items()):
+                if any((str(c[0]), str(c[1])) in records for c in entry.get("changes", ())):
+                    self._delete(table_name, int(key))
 
     def _push(self, table_name: str, entry: dict[str, Any]) -> None:
         ids = sorted(int(k) for k in self.storage.read().get(table_name, {}))

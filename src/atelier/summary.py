@@ -14,12 +14,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from atelier import clock, voting
 from atelier.i18n import format_date, format_duration, format_number, plural, translator
-from atelier.model import PHASE_LABELS, PHASES, Ballot, Session, VoteRound
+from atelier.model import PHASE_LABELS, PHASES, Session, VoteRound
 
 Translate = Callable[[str], str]
 
@@ -71,8 +71,9 @@ class IdeaLine:
     author: str  # every author, merged ideas' too ('' when anonymous or removed)
     merged: tuple[str, ...]  # texts folded into this idea
     cluster: str  # label of its cluster, or "Unclassified"
-    rank: int | None  # main vote: its own rank, or its cluster's in a cluster vote
-    result: str  # main vote, formatted ("7 dots", "Good"); '' without a vote
+    rank: int | None  # final place over the votes (its own, or its cluster's); run-offs carried
+    result: str  # the deciding vote, formatted ("7 dots", "Good"); '' without a vote
+    tie: str = ""  # how a tie on its place was settled, translated; '' without a tie
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +121,25 @@ class RoundSummary:
     options: tuple[OptionResult, ...]  # best first
     closed: bool
     notes: tuple[str, ...]  # missing grades, ties at the top, still open
+    final: tuple[FinalPlace, ...] = ()  # a vote's final ranking, run-offs carried; () for these
+    source: str = ""  # title of the round a shortlist was taken from
+
+
+@dataclass(frozen=True, slots=True)
+class FinalPlace:
+    """One option in a vote's final ranking: its place once run-offs are carried through.
+
+    ``how`` says how a tie it was part of was settled: "" (no tie), "runoff", "kept" (the
+    group left it tied) or "pending" (still tied, nothing decided yet); ``how_text`` says
+    it in the report's language."""
+
+    key: str
+    label: str
+    place: int
+    tied: bool
+    how: str
+    how_text: str
+    result: str  # this vote's result for it: "7 dots", "Good"
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +150,25 @@ class ActionLine:
     due: str  # formatted, '' when none
     iso_due: str
     link: str  # label of the linked cluster or idea, ''
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionLine:
+    """One thing the group retains, with the actions linked to it."""
+
+    number: int
+    text: str
+    key: str  # the option it retains ("cluster:3"), '' for free text
+    actions: tuple[ActionLine, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Decisions:
+    """« Decisions / priorities retained »: by default the winners of the last vote."""
+
+    items: tuple[DecisionLine, ...]
+    default: bool  # True: not edited, the winners of ``vote`` (a vote's title, or '')
+    vote: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +214,7 @@ class Summary:
     totals: Totals
     closing: str
     vote_target: str  # "clusters" or "ideas": what IdeaLine.rank refers to
+    decisions: Decisions = Decisions((), True, "")
 
 
 # --------------------------------------------------------------------------- counting votes
@@ -213,14 +253,14 @@ def round_results(session: Session, vote_round: VoteRound) -> RoundResult:
     ranking is voting.rank_dots / voting.rank_mj.
     """
     options = vote_round.options
-    ballots = session.ballots_of(vote_round.id) if vote_round.mode == "ballot" else []
+    ballots = vote_round.ballots if vote_round.mode == "ballot" else ()
     if vote_round.method == "mj":
         tallies, missing = _mj_counts(vote_round, ballots)
         voters = len(ballots) if vote_round.mode == "ballot" else vote_round.voters
         ranked = voting.rank_mj([list(t) for t in tallies]) if options else []
         return RoundResult(options, tuple(ranked), (), tallies, missing, voters, len(ballots))
     if vote_round.mode == "ballot":
-        rows = [[b.marks.get(o, 0) for o in options] for b in ballots]
+        rows = [[b.get(o, 0) for o in options] for b in ballots]
         dots = tuple(voting.dot_totals(rows, len(options)))
         voters = len(ballots)
     else:
@@ -232,13 +272,13 @@ def round_results(session: Session, vote_round: VoteRound) -> RoundResult:
 
 
 def _mj_counts(
-    vote_round: VoteRound, ballots: Sequence[Ballot]
+    vote_round: VoteRound, ballots: Sequence[dict[str, int]]
 ) -> tuple[tuple[tuple[int, ...], ...], tuple[int, ...]]:
     """Votes per grade (worst first) and missing grades per option, missing ones padded."""
     scale = len(vote_round.grades)
     options = vote_round.options
     if vote_round.mode == "ballot":
-        rows = [[b.marks.get(o) for o in options] for b in ballots]
+        rows: list[list[int | None]] = [[b.get(o) for o in options] for b in ballots]
         counted = voting.mj_tallies(rows, scale) if rows else [[0] * scale for _o in options]
         missing = tuple(sum(1 for row in rows if row[i] is None) for i in range(len(options)))
         return tuple(tuple(t) for t in counted), missing
@@ -252,6 +292,93 @@ def _mj_counts(
         tallies.append(tuple(counts))
         gaps.append(gap)
     return tuple(tallies), tuple(gaps)
+
+
+def final_ranking(
+    session: Session, vote_round: VoteRound
+) -> tuple[tuple[str, int, bool, str], ...]:
+    """A vote's final ranking: (option, place, tied, how), best first.
+
+    Options tied in ``vote_round`` are ordered by the last closed run-off held among
+    exactly them (itself carried through its own run-offs), and then hold places
+    ``rank``, ``rank + 1``…; a tie the group chose to leave stays shared ("kept"); any
+    other tie is "pending". Places follow the sports convention (1, 1, 3)."""
+    result = round_results(session, vote_round)
+    runoffs = {
+        frozenset(r.options): r
+        for r in sorted(session.rounds, key=lambda r: r.id)
+        if r.parent_id == vote_round.id and r.closed_at
+    }
+    groups: dict[int, list[str]] = {}
+    for ranked in result.ranked:
+        groups.setdefault(ranked.rank, []).append(result.options[ranked.index])
+    places: list[tuple[str, int, bool, str]] = []
+    for rank, keys in groups.items():
+        if len(keys) == 1:
+            places.append((keys[0], rank, False, ""))
+            continue
+        runoff = runoffs.get(frozenset(keys))
+        if runoff is not None:
+            for key, place, tied, how in final_ranking(session, runoff):
+                places.append((key, rank + place - 1, tied, how if tied else "runoff"))
+        elif set(keys) <= set(vote_round.kept_ties):
+            places += [(key, rank, True, "kept") for key in keys]
+        else:
+            places += [(key, rank, True, "pending") for key in keys]
+    return tuple(places)
+
+
+def overall_ranking(session: Session) -> dict[str, tuple[int, str]]:
+    """Option → (place, how) over every vote: the last vote's final ranking first, then
+    what earlier votes ranked that it did not cover (a shortlist's left-overs), after."""
+    out: dict[str, tuple[int, str]] = {}
+    for vote_round in reversed(session.votes):
+        rest = [p for p in final_ranking(session, vote_round) if p[0] not in out]
+        offset = len(out)
+        for key, place, _tied, how in rest:
+            better = sum(1 for other in rest if other[1] < place)
+            out[key] = (offset + better + 1, how)
+    return out
+
+
+def last_vote(session: Session) -> VoteRound | None:
+    """The vote that decides: the latest closed top-level round, else the latest one."""
+    votes = session.votes
+    closed = [r for r in votes if r.closed_at]
+    return (closed or list(votes))[-1] if votes else None
+
+
+def shortlist(session: Session, round_id: int, count: int) -> tuple[str, ...]:
+    """The options of a vote's final ranking placed in the first ``count`` places: an
+    option tied at the last place kept is kept too (a shortlist never splits a tie)."""
+    vote_round = session.round(round_id)
+    return tuple(key for key, place, _t, _h in final_ranking(session, vote_round) if place <= count)
+
+
+def round_titles(session: Session, _: Translate) -> dict[int, str]:
+    """« Main vote » when there is one vote, else « Vote 1 », « Vote 2 »…; run-offs are
+    « Run-off 1 »… in the order they were started."""
+    titles: dict[int, str] = {}
+    votes = runoffs = 0
+    alone = len(session.votes) == 1
+    for vote_round in sorted(session.rounds, key=lambda r: r.id):
+        if vote_round.parent_id is None:
+            votes += 1
+            titles[vote_round.id] = (
+                _("Main vote") if alone else _("Vote {number}").format(number=votes)
+            )
+        else:
+            runoffs += 1
+            titles[vote_round.id] = _("Run-off {number}").format(number=runoffs)
+    return titles
+
+
+def default_decisions(session: Session) -> tuple[str, ...]:
+    """The winners of the last vote (first place once run-offs are carried through)."""
+    vote_round = last_vote(session)
+    if vote_round is None:
+        return ()
+    return tuple(key for key, place, _t, _h in final_ranking(session, vote_round) if place == 1)
 
 
 # --------------------------------------------------------------------------- building it
@@ -317,7 +444,8 @@ def build_summary(session: Session, *, lang: str | None = None) -> Summary:
     _ = translator(lang)
     labels = _labels(session)
     rounds = _rounds(session, labels, lang)
-    main = next((r for r in rounds if not r.runoff), None)
+    deciding = last_vote(session)
+    main = next((r for r in rounds if deciding and r.id == deciding.id), None)
     target = "clusters"
     if main and main.options and main.options[0].key.startswith("idea:"):
         target = "ideas"
@@ -333,6 +461,7 @@ def build_summary(session: Session, *, lang: str | None = None) -> Summary:
     )
     phases = _phases(session, _)
     clusters = _clusters(session, main, target, _)
+    actions = _actions(session, labels, lang)
     return Summary(
         session_id=session.id,
         lang=lang,
@@ -346,12 +475,44 @@ def build_summary(session: Session, *, lang: str | None = None) -> Summary:
         ),
         clusters=clusters,
         rounds=rounds,
-        actions=_actions(session, labels, lang),
+        actions=actions,
         phases=phases,
         totals=_totals(session, main, phases),
         closing=clean(session.closing_message),
         vote_target=target,
+        decisions=_decisions(session, labels, actions, main),
     )
+
+
+def _decisions(
+    session: Session,
+    labels: dict[str, str],
+    actions: tuple[ActionLine, ...],
+    main: RoundSummary | None,
+) -> Decisions:
+    """What the group retains (edited, else the winners), each with its linked actions."""
+    if session.decisions_set:
+        items = [(d.link or "", d.text) for d in session.decisions]
+    else:
+        items = [
+            (key, labels.get(key) or session.option_label(key))
+            for key in default_decisions(session)
+        ]
+    linked: dict[str, list[ActionLine]] = {}
+    for action, line in zip(session.actions, actions, strict=True):
+        if action.link:
+            linked.setdefault(action.link, []).append(line)
+    lines = tuple(
+        DecisionLine(
+            number=number,
+            text=clean(labels.get(key, "") or text) if key else clean(text),
+            key=key,
+            actions=tuple(linked.get(key, ())) if key else (),
+        )
+        for number, (key, text) in enumerate(items, start=1)
+    )
+    default = not session.decisions_set
+    return Decisions(lines, default, main.title if default and main else "")
 
 
 def _participants(session: Session) -> Participants:
@@ -367,6 +528,7 @@ def _clusters(
     """Clusters in their order, then the unclassified ideas; ideas in session order."""
     authors = {p.id: clean(p.name) for p in session.participants}
     results = {o.key: o for o in main.options} if main else {}
+    places = overall_ranking(session)
     unclassified = _("Unclassified")
     names = {c.id: clean(c.label) for c in session.clusters}
     grouped: dict[int | None, list[IdeaLine]] = {c.id: [] for c in session.clusters}
@@ -374,6 +536,7 @@ def _clusters(
         home = idea.cluster_id if idea.cluster_id in names else None
         key = f"idea:{idea.id}" if target == "ideas" else f"cluster:{home}"
         option = results.get(key)
+        place = places.get(key)
         grouped.setdefault(home, []).append(
             IdeaLine(
                 id=idea.id,
@@ -381,8 +544,9 @@ def _clusters(
                 author=", ".join(authors[a] for a in idea.authors if a in authors),
                 merged=tuple(clean(t) for t in idea.merged),
                 cluster=names.get(home, unclassified) if home is not None else unclassified,
-                rank=option.rank if option else None,
+                rank=place[0] if place else None,
                 result=option.result if option else "",
+                tie=_how_text(place[1], _) if place else "",
             )
         )
     groups = [
@@ -396,16 +560,41 @@ def _clusters(
 
 def _rounds(session: Session, labels: dict[str, str], lang: str) -> tuple[RoundSummary, ...]:
     _ = translator(lang)
+    titles = round_titles(session, _)
     summaries: list[RoundSummary] = []
-    runoffs = 0
     for vote_round in session.rounds:
+        summary = _round(session, vote_round, titles[vote_round.id], labels, lang)
         if vote_round.parent_id is None:
-            title = _("Main vote")
-        else:
-            runoffs += 1
-            title = _("Run-off {number}").format(number=runoffs)
-        summaries.append(_round(session, vote_round, title, labels, lang))
+            results = {o.key: o.result for o in summary.options}
+            final = tuple(
+                FinalPlace(
+                    key,
+                    _option_label(key, vote_round, labels, _),
+                    place,
+                    tied,
+                    how,
+                    _how_text(how, _),
+                    results.get(key, ""),
+                )
+                for key, place, tied, how in final_ranking(session, vote_round)
+            )
+            source = titles.get(vote_round.source_id or 0, "")
+            summary = replace(summary, final=final, source=source)
+        summaries.append(summary)
     return tuple(summaries)
+
+
+def _option_label(key: str, vote_round: VoteRound, labels: dict[str, str], _: Translate) -> str:
+    """An option's label now, else the one its round kept, else « (removed option) »."""
+    return labels.get(key) or clean(vote_round.labels.get(key, "")) or _("(removed option)")
+
+
+def _how_text(how: str, _: Translate) -> str:
+    return {
+        "runoff": _("tie broken by a run-off"),
+        "kept": _("left tied by the group"),
+        "pending": _("tie not settled"),
+    }.get(how, "")
 
 
 def _round(
@@ -415,7 +604,8 @@ def _round(
     result = round_results(session, vote_round)
     mj = vote_round.method == "mj"
     grades = tuple(clean(g) for g in vote_round.grades) if mj else ()
-    options = tuple(_option(result, ranked, grades, labels, lang) for ranked in result.ranked)
+    named = {k: _option_label(k, vote_round, labels, _) for k in vote_round.options}
+    options = tuple(_option(result, ranked, grades, named, lang) for ranked in result.ranked)
     targets_ideas = bool(vote_round.options) and vote_round.options[0].startswith("idea:")
     parameters: tuple[tuple[str, str], ...]
     if mj:
@@ -638,6 +828,7 @@ def summary_report(summary: Summary) -> Report:
     """The full compte rendu, in the order a reader expects it."""
     _ = translator(summary.lang)
     blocks: list[Block] = [Heading(1, summary.header.title), _header_fields(summary, _)]
+    blocks += _decisions_section(summary, _)
     blocks += [Heading(2, _("In brief")), _totals_fields(summary, _)]
     blocks += _participants_section(summary, _)
     blocks += _rules_section(summary, _)
@@ -654,6 +845,7 @@ def overview_report(summary: Summary) -> Report:
     """A shorter report for the terminal: clusters counted, top results, no charts."""
     _ = translator(summary.lang)
     blocks: list[Block] = [Heading(1, summary.header.title), _header_fields(summary, _)]
+    blocks += _decisions_section(summary, _)
     blocks += [_totals_fields(summary, _)]
     blocks += _participants_section(summary, _)
     if summary.clusters:
@@ -675,6 +867,27 @@ def _header_fields(summary: Summary, _: Translate) -> Fields:
         (_("Language"), header.language),
     )
     return Fields(tuple(labelled(_, label, value) for label, value in pairs if value))
+
+
+def _decisions_section(summary: Summary, _: Translate) -> list[Block]:
+    """« Decisions / priorities retained », each with the actions linked to it."""
+    decisions = summary.decisions
+    if not decisions.items and not summary.rounds:
+        return []
+    blocks: list[Block] = [Heading(2, _("Decisions / priorities retained"))]
+    if not decisions.items:
+        return [*blocks, Text(_("No decision recorded."), "note")]
+    if decisions.default and decisions.vote:
+        blocks.append(Text(_("The winners of “{vote}”.").format(vote=decisions.vote), "note"))
+    items = []
+    for line in decisions.items:
+        actions = tuple(
+            _("Action {number}: {what}").format(number=a.number, what=a.what)
+            + "".join(f" — {part}" for part in (a.owner, a.due) if part)
+            for a in line.actions
+        )
+        items.append(Item(line.text, sub=actions))
+    return [*blocks, Items(tuple(items), ordered=True)]
 
 
 def _totals_fields(summary: Summary, _: Translate) -> Fields:
@@ -764,7 +977,19 @@ def _vote_section(summary: Summary, _: Translate, *, limit: int | None) -> list[
             more = len(vote_round.options) - len(options)
             blocks.append(Text(_("… and {count} more options.").format(count=more), "note"))
         blocks += [Text(note, "note") for note in vote_round.notes]
+        if any(place.how for place in vote_round.final):
+            blocks.append(_final_table(vote_round, _))
     return blocks
+
+
+def _final_table(vote_round: RoundSummary, _: Translate) -> Table:
+    """The final ranking once ties are settled, with how each was."""
+    rows = tuple(
+        (_("{rank} (tie)").format(rank=p.place) if p.tied else str(p.place), p.label, p.how_text)
+        for p in vote_round.final
+    )
+    headers = (_("Final place"), _("Option"), _("Tie"))
+    return Table(headers, rows, (True, False, False))
 
 
 def _round_fields(vote_round: RoundSummary, _: Translate) -> Fields:
@@ -775,8 +1000,9 @@ def _round_fields(vote_round: RoundSummary, _: Translate) -> Fields:
         (_("Mode"), vote_round.mode_name),
         (who, str(vote_round.voters)),
         *vote_round.parameters,
+        (_("Shortlisted from"), vote_round.source),
     )
-    return Fields(tuple(labelled(_, label, value) for label, value in pairs))
+    return Fields(tuple(labelled(_, label, value) for label, value in pairs if value))
 
 
 def _rank(option: OptionResult, _: Translate) -> str:
@@ -944,11 +1170,20 @@ __all__ = [
     "Item",
     "Items",
     "Report",
+    "DecisionLine",
+    "Decisions",
+    "FinalPlace",
     "RoundResult",
     "Summary",
     "Table",
     "Text",
     "build_summary",
+    "default_decisions",
+    "final_ranking",
+    "last_vote",
+    "overall_ranking",
+    "round_titles",
+    "shortlist",
     "overview_report",
     "overview_text",
     "plain_text",

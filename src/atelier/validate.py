@@ -34,8 +34,8 @@ from atelier.errors import AtelierError
 from atelier.i18n import N_, _
 from atelier.model import (
     Action,
-    Ballot,
     Cluster,
+    Decision,
     Idea,
     Participant,
     PhaseTime,
@@ -87,6 +87,7 @@ TEXTS: dict[tuple[type, str], tuple[str, int, int]] = {
     (Cluster, "label"): (N_("The cluster name"), model.LABEL_MAX, 1),
     (Action, "what"): (N_("The action"), model.ACTION_MAX, 1),
     (Action, "owner"): (N_("The owner"), model.NAME_MAX, 0),
+    (Decision, "text"): (N_("The decision"), model.IDEA_MAX, 1),
     (VoteSettings, "grades"): (N_("The grade"), model.LABEL_MAX, 1),
     (VoteRound, "grades"): (N_("The grade"), model.LABEL_MAX, 1),
 }
@@ -421,6 +422,13 @@ def session_from_document(
         rows = table_rows(document, name).items()
         records = [record_from_row(cls, name, n, row) for n, row in rows]
         values[name] = tuple(sorted(records, key=_position))
+    # a pile of ballots says nothing of who voted when: canonical order, whatever the file's
+    values["rounds"] = tuple(
+        replace(
+            r, ballots=tuple(sorted(r.ballots, key=model.ballot_key)), voted=tuple(sorted(r.voted))
+        )
+        for r in values["rounds"]
+    )
     session = Session(id=session_id, **values)
     logged = {name: set[int]() for name in collections}
     for table in log_tables:
@@ -469,24 +477,13 @@ def check_session(session: Session, meta: str) -> None:
             if link[1] not in (clusters if link[0] == "cluster" else ideas):
                 _missing(f"actions #{action.id}", "link", link[0], link[1])
     for vote_round in session.rounds:
-        _check_round(vote_round, rounds)
-    voted: set[tuple[int, int]] = set()
-    for ballot in session.ballots:
-        where = f"ballots #{ballot.id}"
-        its_round = rounds.get(ballot.round_id)
-        if its_round is None:
-            _missing(where, "round_id", N_("vote round"), ballot.round_id)
-        voter = getattr(ballot, "voter_id", None)  # secret ballots may carry no voter
-        if voter is not None:
-            if voter not in people:
-                _missing(where, "voter_id", N_("participant"), voter)
-            if (ballot.round_id, voter) in voted:
-                refuse(where, _("This participant has already voted."))
-            voted.add((ballot.round_id, voter))
-        _check_ballot(ballot, its_round, where)
+        _check_round(vote_round, rounds, people)
+    for decision in session.decisions:
+        if decision.link is not None and _option(decision.link) is None:
+            _unknown(f"decisions #{decision.id}", "link", decision.link)
 
 
-def _check_round(vote_round: VoteRound, rounds: Mapping[int, VoteRound]) -> None:
+def _check_round(vote_round: VoteRound, rounds: Mapping[int, VoteRound], people: set[int]) -> None:
     where = f"rounds #{vote_round.id}"
     if not vote_round.options:
         refuse(where, _("{field} is missing.").format(field="options"))
@@ -507,6 +504,23 @@ def _check_round(vote_round: VoteRound, rounds: Mapping[int, VoteRound]) -> None
             _unknown(where, "parent_id", vote_round.parent_id)
         if any(o not in parent.options for o in vote_round.options):
             refuse(where, _("A run-off needs at least two options of the vote."))
+    if vote_round.source_id is not None:
+        source = rounds.get(vote_round.source_id)
+        if source is None:
+            _missing(where, "source_id", N_("vote round"), vote_round.source_id)
+        if source.id >= vote_round.id:  # a shortlist comes after the vote it is drawn from
+            _unknown(where, "source_id", vote_round.source_id)
+    for name, keys in (("labels", vote_round.labels), ("kept_ties", vote_round.kept_ties)):
+        for option in keys:
+            if option not in vote_round.options:
+                _unknown(where, name, option)
+    if len(set(vote_round.voted)) != len(vote_round.voted):
+        refuse(where, _("This participant has already voted."))
+    for voter in vote_round.voted:
+        if voter not in people:
+            _missing(where, "voted", N_("participant"), voter)
+    for number, marks in enumerate(vote_round.ballots):
+        _check_ballot(marks, vote_round, f"{where} ballots[{number}]")
     for option in vote_round.tallies:
         if option not in vote_round.options:
             _unknown(where, "tallies", option)
@@ -536,11 +550,11 @@ def _check_round(vote_round: VoteRound, rounds: Mapping[int, VoteRound]) -> None
         refuse(where, error.message)
 
 
-def _check_ballot(ballot: Ballot, vote_round: VoteRound, where: str) -> None:
-    for option in ballot.marks:
+def _check_ballot(marks: Mapping[str, int], vote_round: VoteRound, where: str) -> None:
+    for option in marks:
         if option not in vote_round.options:
             _unknown(where, "marks", option)
-    values = [ballot.marks.get(o) for o in vote_round.options]
+    values = [marks.get(o) for o in vote_round.options]
     try:
         if vote_round.method == "dot":
             voting.validate_dot_ballot(

@@ -33,11 +33,29 @@ def _idea_rows(summary: Summary) -> Iterable[list[Cell]]:
         rank, result = _("Vote rank"), _("Vote result")
     else:
         rank, result = _("Rank of its cluster"), _("Result of its cluster")
-    yield [_("Idea no."), _("Idea"), _("Author"), _("Cluster"), _("Merged ideas"), rank, result]
+    yield [
+        _("Idea no."),
+        _("Idea"),
+        _("Author"),
+        _("Cluster"),
+        _("Merged ideas"),
+        rank,
+        _("Tie"),
+        result,
+    ]
     for group in summary.clusters:
         for idea in group.ideas:
             merged = " / ".join(idea.merged)
-            yield [idea.id, idea.text, idea.author, idea.cluster, merged, idea.rank, idea.result]
+            yield [
+                idea.id,
+                idea.text,
+                idea.author,
+                idea.cluster,
+                merged,
+                idea.rank,
+                idea.tie,
+                idea.result,
+            ]
 
 
 def _action_rows(summary: Summary) -> Iterable[list[Cell]]:

@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Input, Label, Select, Static
 from atelier import i18n, model
 from atelier.i18n import N_, _
 from atelier.model import Action, Session
-from atelier.summary import round_results
+from atelier.summary import final_ranking, last_vote
 from atelier.widgets.fields import TextField
 from atelier.widgets.tables import fill_table
 from atelier.widgets.text import shortened
@@ -24,23 +24,35 @@ NO_LINK = "-"
 
 
 def link_choices(session: Session) -> list[tuple[str, str]]:
-    """(label, key) of what an action can answer: vote results best first, then clusters."""
+    """(label, key) of what an action can answer: the decisions, the last vote's final
+    ranking (run-offs carried: « 1. », « 2. », « 3= » when the group left a tie), then
+    the other clusters. Options that no longer exist cannot be linked."""
     choices: list[tuple[str, str]] = []
     seen: set[str] = set()
-    main = session.main_round
-    if main is not None:
-        result = round_results(session, main)
-        for ranked in result.ranked:
-            key = result.options[ranked.index]
-            label = session.option_label(key)
-            if label:
-                choices.append((f"{ranked.rank}. {shortened(label, 50)}", key))
+    for decision in session.decisions if session.decisions_set else ():
+        key = decision.link
+        if key and key not in seen and session.option_label(key) and _exists(session, key):
+            choices.append((f"★ {shortened(session.option_label(key), 50)}", key))
+            seen.add(key)
+    vote = last_vote(session)
+    if vote is not None:
+        for key, place, tied, _how in final_ranking(session, vote):
+            if key not in seen and _exists(session, key):
+                mark = f"{place}=" if tied else f"{place}."
+                choices.append((f"{mark} {shortened(session.option_label(key), 50)}", key))
                 seen.add(key)
     for cluster in session.clusters:
         key = f"cluster:{cluster.id}"
         if key not in seen:
             choices.append((shortened(cluster.label, 50), key))
     return choices
+
+
+def _exists(session: Session, key: str) -> bool:
+    """The option is still a cluster or an idea (not only a label kept by a vote)."""
+    kind, _sep, raw = key.partition(":")
+    items = session.clusters if kind == "cluster" else session.ideas
+    return raw.isdigit() and any(item.id == int(raw) for item in items)
 
 
 class ActionDialog(Dialog):

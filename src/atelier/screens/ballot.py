@@ -43,7 +43,7 @@ def start_ballot(app: AtelierApp, round_id: int, *, replace: bool = False) -> No
     if session.anonymous or not session.participants:
         show(BallotScreen(round_id))
         return
-    voted = {b.voter_id for b in session.ballots_of(round_id)}
+    voted = set(session.round(round_id).voted)
     waiting = [p for p in session.participants if p.id not in voted]
     if not waiting:
         app.notify(_("Everyone on the list has voted."))

@@ -24,6 +24,7 @@ from atelier.widgets.text import shortened, show
 
 from .base import PhaseScreen
 from .dialogs import Choice, ConfirmDialog, PickerDialog, TextPrompt
+from .vote import round_title
 
 UNCLASSIFIED = "none"
 NEW_CLUSTER = "new"
@@ -266,9 +267,19 @@ class ClusteringScreen(PhaseScreen):
             self.notify(_("There is no other cluster to merge into."))
             return
 
-        def chosen(key: str | None) -> None:
-            if key is not None:
+        def merge(yes: bool | None, key: str) -> None:
+            if yes:
                 self.atelier.apply(model.merge_clusters, cluster.id, int(key))
+
+        def chosen(key: str | None) -> None:
+            if key is None:
+                return
+            warning = self._closed_vote_warning(cluster)
+            if not warning:
+                merge(True, key)
+                return
+            title = _("Merge “{label}” after the vote?").format(label=shortened(cluster.label, 40))
+            self.app.push_screen(ConfirmDialog(title, warning), lambda yes: merge(yes, key))
 
         self.app.push_screen(
             PickerDialog(
@@ -287,19 +298,31 @@ class ClusteringScreen(PhaseScreen):
             if answer:
                 self.atelier.apply(model.dissolve_cluster, cluster.id)
 
+        detail = plural(
+            get_language(),
+            count,
+            _("“{label}”: its {count} idea goes back to Unclassified."),
+            _("“{label}”: its {count} ideas go back to Unclassified."),
+            label=cluster.label,
+        )
+        warning = self._closed_vote_warning(cluster)
         self.app.push_screen(
             ConfirmDialog(
-                _("Dissolve this cluster?"),
-                plural(
-                    get_language(),
-                    count,
-                    _("“{label}”: its {count} idea goes back to Unclassified."),
-                    _("“{label}”: its {count} ideas go back to Unclassified."),
-                    label=cluster.label,
-                ),
+                _("Dissolve this cluster?"), f"{detail}\n{warning}" if warning else detail
             ),
             confirmed,
         )
+
+    def _closed_vote_warning(self, cluster: model.Cluster) -> str:
+        """Said before a cluster a closed vote counted disappears ('' when none did)."""
+        votes = self.session.closed_votes_on(f"cluster:{cluster.id}")
+        if not votes:
+            return ""
+        titles = ", ".join(round_title(self.session, r) for r in votes)
+        return _(
+            "A closed vote counted it ({votes}): its result stays under the name “{label}”, "
+            "but the cluster can no longer be voted on or linked to an action."
+        ).format(votes=titles, label=cluster.label)
 
     def action_reorder(self, delta: int) -> None:
         cluster = self._current_cluster()

@@ -16,11 +16,12 @@ from textual.widgets import DataTable, Static
 from atelier import model
 from atelier.i18n import N_, _, get_language
 from atelier.model import Session, VoteRound
-from atelier.summary import RoundResult, round_results
+from atelier.summary import RoundResult, final_ranking, round_results
 from atelier.widgets.charts import Bar, DotChart, MeritChart, MeritRow, one_line
 from atelier.widgets.text import cell
 
 from .base import PhaseScreen
+from .decisions import RESET, DecisionsDialog, current_decisions, decision_text
 from .dialogs import Choice, ConfirmDialog, PickerDialog
 from .vote import (
     dots_rule,
@@ -57,6 +58,8 @@ class ResultsScreen(PhaseScreen):
     BINDINGS = [
         Binding("r", "runoff", N_("Run-off among tied options"), id="results_runoff"),
         Binding("g", "choose_round", N_("Choose the round"), id="results_round"),
+        Binding("k", "keep_tie", N_("Leave the tie"), id="results_keep_tie"),
+        Binding("d", "decisions", N_("Decisions retained"), id="results_decisions"),
     ]
 
     def __init__(self) -> None:
@@ -108,9 +111,11 @@ class ResultsScreen(PhaseScreen):
             return True
         if action == "choose_round":
             return len(rounds) > 1
-        if action == "runoff":
+        if action in ("runoff", "keep_tie"):
             found = self._result()
             return found is not None and bool(found[1].tied_groups())
+        if action == "decisions":
+            return bool(rounds)
         return True
 
     # ---- drawing
@@ -289,7 +294,35 @@ class ResultsScreen(PhaseScreen):
         runoffs = [r for r in s.rounds if r.parent_id == vote_round.id]
         if runoffs:
             notes.append(Content(_("A run-off was started from this vote: G to see it.")))
+        notes += self._final_notes(s, vote_round)
+        if len(s.rounds) > 1:
+            notes.append(Content(_("G: see another vote (every vote stays in the report).")))
         self.query_one("#results-notes", Static).update(Content("\n").join(notes))
+
+    def _final_notes(self, s: Session, vote_round: VoteRound) -> list[Content]:
+        """The final ranking once ties are settled, and the decisions retained."""
+        notes: list[Content] = []
+        final = final_ranking(s, vote_round) if vote_round.parent_id is None else ()
+        if any(how for _k, _p, _t, how in final):
+            notes.append(Content.styled(_("Final ranking"), "bold"))
+            hows = {
+                "runoff": _("tie broken by a run-off"),
+                "kept": _("left tied by the group"),
+                "pending": _("tie not settled: R for a run-off, K to leave it"),
+            }
+            for key, place, tied, how in final:
+                mark = f"{place}=" if tied else f"{place}."
+                detail = f" ({hows[how]})" if how else ""
+                notes.append(Content(f"{mark} {one_line(option_name(s, key))}{detail}"))
+        decisions = current_decisions(s)
+        notes.append(Content.styled(_("Decisions / priorities retained"), "bold"))
+        if decisions:
+            for number, item in enumerate(decisions, start=1):
+                notes.append(Content(f"{number}. {one_line(decision_text(s, item))}"))
+        else:
+            notes.append(Content(_("None yet.")))
+        notes.append(Content(_("D: edit the decisions (by default the winners of the last vote).")))
+        return notes
 
     # ---- actions
     def action_choose_round(self) -> None:
@@ -309,6 +342,42 @@ class ResultsScreen(PhaseScreen):
                 self.refresh_view()
 
         self.app.push_screen(PickerDialog(_("Which round?"), choices), chosen)
+
+    def action_keep_tie(self) -> None:
+        """The group leaves a tie as it is: the options share their place, said so."""
+        found = self._result()
+        if found is None:
+            return
+        vote_round, result = found
+        groups = [g for g in result.tied_groups() if not set(g) <= set(vote_round.kept_ties)]
+        if not groups:
+            self.notify(_("No tie left to settle in this vote."))
+            return
+        s = self.session
+
+        def keep(group: tuple[str, ...]) -> None:
+            if self.atelier.apply(model.keep_tie, vote_round.id, list(group)):
+                self.notify(_("The tie stays: these options share their place."))
+
+        choices = [
+            Choice(",".join(g), " · ".join(one_line(option_name(s, key)) for key in g))
+            for g in groups
+        ]
+
+        def picked(key: str | None) -> None:
+            if key:
+                keep(tuple(key.split(",")))
+
+        self.app.push_screen(PickerDialog(_("Leave which tie as it is?"), choices), picked)
+
+    def action_decisions(self, items: list[tuple[str, str | None]] | None = None) -> None:
+        def edited(result: object) -> None:
+            if result == RESET:
+                self.atelier.apply(model.reset_decisions)
+            elif isinstance(result, list) and not self.atelier.apply(model.set_decisions, result):
+                self.action_decisions(result)  # refused (message shown): nothing lost
+
+        self.app.push_screen(DecisionsDialog(self.session, items), edited)
 
     def action_runoff(self) -> None:
         found = self._result()

@@ -14,9 +14,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import DataTable, Input, Label, Static
+from textual.widgets import DataTable, Input, Label, Select, Static
 
-from atelier import model, voting
+from atelier import model, summary, voting
 from atelier.i18n import N_, _, get_language, plural
 from atelier.model import Session, VoteRound
 from atelier.widgets.charts import one_line
@@ -38,12 +38,8 @@ def current_round(session: Session) -> VoteRound | None:
 
 
 def round_title(session: Session, vote_round: VoteRound) -> str:
-    """« Main vote » or « Run-off 2 » (run-offs numbered in the order they were started)."""
-    if vote_round.parent_id is None:
-        return _("Main vote")
-    runoffs = [r.id for r in session.rounds if r.parent_id is not None]
-    number = runoffs.index(vote_round.id) + 1 if vote_round.id in runoffs else 1
-    return _("Run-off {number}").format(number=number)
+    """« Main vote » (the only vote), « Vote 2 », or « Run-off 1 » (numbered in order)."""
+    return summary.round_titles(session, _).get(vote_round.id, _("Main vote"))
 
 
 def option_name(session: Session, key: str) -> str:
@@ -183,6 +179,101 @@ class TallyDialog(Dialog):
             self.dismiss(self.numbers())
 
 
+# --------------------------------------------------------------------------- a new vote
+
+
+class NewVoteDialog(Dialog):
+    """Method, collection and options of a new vote beside the earlier ones: every cluster,
+    every idea, or the first places of a closed vote (a shortlist).
+
+    Dismisses with ``{"method", "mode", "options", "source_id"}`` (options None: all of
+    the target) or None. Enter in the number field, or ctrl+s, starts it."""
+
+    DEFAULT_CSS = """
+    NewVoteDialog Select { margin-bottom: 1; }
+    NewVoteDialog #new-vote-count { width: 12; }
+    """
+    BINDINGS = [Binding("ctrl+s", "save", N_("Start the vote"), id="new_vote_save")]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        s = self.session
+        titles = summary.round_titles(s, _)
+        sources = [("all:clusters", _("Every cluster")), ("all:ideas", _("Every idea"))]
+        sources += [
+            (f"top:{r.id}", _("The first places of “{round}”").format(round=titles[r.id]))
+            for r in reversed(s.votes)
+            if r.closed_at
+        ]
+        with Vertical():
+            yield Label(Content(_("New vote")), classes="title")
+            yield Label(_("Method"))
+            yield Select(
+                [(Content(_(v)), k) for k, v in VOTE_METHOD_LABELS.items()],
+                value=s.vote.method,
+                allow_blank=False,
+                id="new-vote-method",
+            )
+            yield Label(_("Collect"))
+            yield Select(
+                [(Content(_(v)), k) for k, v in VOTE_MODE_LABELS.items()],
+                value=s.vote.mode,
+                allow_blank=False,
+                id="new-vote-mode",
+            )
+            yield Label(_("Options"))
+            yield Select(
+                [(Content(label), key) for key, label in sources],
+                value=sources[-1][0] if sources[-1][0].startswith("top:") else sources[0][0],
+                allow_blank=False,
+                id="new-vote-options",
+            )
+            yield Label(_("How many first places (a shortlist)"))
+            yield Input("3", type="integer", max_length=3, id="new-vote-count", compact=True)
+            yield Label(
+                Content(_("Enter in the number, or ctrl+s: start · Escape: cancel")),
+                classes="hint",
+            )
+
+    def on_mount(self) -> None:
+        self.query_one("#new-vote-method", Select).focus()
+
+    @on(Input.Submitted, "#new-vote-count")
+    def count_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    def action_save(self) -> None:
+        source = str(self.query_one("#new-vote-options", Select).value)
+        kind, _sep, value = source.partition(":")
+        options: list[str] | None = None
+        source_id: int | None = None
+        if kind == "top":
+            text = self.query_one("#new-vote-count", Input).value.strip()
+            count = int(text) if text.isdigit() else 0
+            if count < 2:
+                self.notify(_("A shortlist needs at least 2 places."), severity="warning")
+                self.query_one("#new-vote-count", Input).focus()
+                return
+            source_id = int(value)
+            options = list(summary.shortlist(self.session, source_id, count))
+        elif value == "ideas":
+            options = [f"idea:{idea.id}" for idea in self.session.ideas]
+        else:
+            options = list(model.vote_options_for(self.session, "clusters"))
+        self.dismiss(
+            {
+                "method": str(self.query_one("#new-vote-method", Select).value),
+                "mode": str(self.query_one("#new-vote-mode", Select).value),
+                "options": options,
+                "source_id": source_id,
+            }
+        )
+
+
 # --------------------------------------------------------------------------- the screen
 
 
@@ -191,6 +282,7 @@ class VoteScreen(PhaseScreen):
     CSS_PATH = "vote.tcss"
     BINDINGS = [
         Binding("s", "start", N_("Start the vote"), id="vote_start"),
+        Binding("n", "new_vote", N_("New vote"), id="vote_new"),
         Binding("m", "switch_method", N_("Switch method"), id="vote_method"),
         Binding("c", "switch_mode", N_("Switch collection"), id="vote_mode"),
         Binding("t", "switch_target", N_("Switch target"), id="vote_target"),
@@ -247,6 +339,7 @@ class VoteScreen(PhaseScreen):
             return True
         rules = {
             "start": state == "before",
+            "new_vote": state == "closed",
             "switch_method": state == "before",
             "switch_mode": state == "before",
             "switch_target": state == "before",
@@ -286,6 +379,12 @@ class VoteScreen(PhaseScreen):
                     "\n",
                     (_("Run-off among the tied options below."), "italic"),
                 )
+            elif vote_round.source_id is not None and vote_round.source_id in {
+                r.id for r in s.rounds
+            }:
+                source = round_title(s, s.round(vote_round.source_id))
+                note = _("Shortlist: the first places of “{round}”.").format(round=source)
+                text = Content.assemble(text, "\n", (note, "italic"))
         self.query_one("#vote-heading", Static).update(text)
 
     def _show_settings(self, s: Session, vote_round: VoteRound | None) -> None:
@@ -406,6 +505,7 @@ class VoteScreen(PhaseScreen):
             lines.append(
                 Content.styled(_("This vote is closed: O to reopen, F8 for the results."), "bold")
             )
+            lines.append(Content(_("N: a new vote (a shortlist, another method) beside it.")))
         self.query_one("#vote-status", Static).update(Content("\n").join(lines))
 
     def _tally_status(self, vote_round: VoteRound) -> list[Content]:
@@ -458,7 +558,7 @@ class VoteScreen(PhaseScreen):
         )
         lines = [Content.styled(text, "bold")]
         if not s.anonymous and s.participants:
-            voted = {b.voter_id for b in cast}
+            voted = set(vote_round.voted)
             waiting = [p.name for p in s.participants if p.id not in voted]
             if waiting:
                 lines.append(
@@ -490,6 +590,27 @@ class VoteScreen(PhaseScreen):
     def action_switch_target(self) -> None:
         target = "ideas" if self.session.vote.target == "clusters" else "clusters"
         self.atelier.apply(model.configure_vote, target=target)
+
+    def action_new_vote(self) -> None:
+        """Another vote beside the closed ones (a shortlist, another method): they stay."""
+        if self.atelier.read_only:
+            self.notify(_("This session is open read-only: nothing can be changed."))
+            return
+
+        def chosen(values: dict[str, object] | None) -> None:
+            if values is None:
+                return
+            options = values["options"]
+            if self.atelier.apply(
+                model.start_vote,
+                options,
+                method=values["method"],
+                mode=values["mode"],
+                source_id=values["source_id"],
+            ):
+                self.notify(_("A new vote has started; the earlier ones stay in the results."))
+
+        self.app.push_screen(NewVoteDialog(self.session), chosen)
 
     # ---- paper tally
     def _selected_option(self) -> str | None:
