@@ -18,6 +18,7 @@ from atelier.model import (
     Ballot,
     Cluster,
     Idea,
+    Note,
     Participant,
     PhaseTime,
     Rule,
@@ -39,6 +40,7 @@ COLLECTIONS: dict[str, type] = {
     "rounds": VoteRound,
     "ballots": Ballot,
     "actions": Action,
+    "notes": Note,
 }
 _ORDERED = {"rules", "clusters"}  # sorted by their ``order`` field, the rest by id
 _META_SKIP = set(COLLECTIONS) | {"id"}
