@@ -219,7 +219,9 @@ def _chart(chart: Chart, number: int, lang: str) -> list[str]:
 
 def chart_svg(chart: Chart, lang: str, number: int = 1) -> tuple[str, int, int]:
     """A chart as a standalone SVG file (for the ODT) and its width and height in pixels."""
-    lines = _merit_chart(chart, number, lang) if chart.kind == "merit" else _dot_chart(chart, number)
+    lines = (
+        _merit_chart(chart, number, lang) if chart.kind == "merit" else _dot_chart(chart, number)
+    )
     height = int(lines[0].split('viewBox="0 0 ', 1)[1].split('"', 1)[0].split()[1])
     return "\n".join(lines) + "\n", CHART_WIDTH, height
 

@@ -397,7 +397,8 @@ class _ReportDocument(Document):
         return None
 
 
-def _document(report: Report) -> Document:
+def new_document(title: str, lang: str, created_at: str) -> Document:
+    """An empty text document with atelier's styles: the start of a report or of paper."""
     document = _ReportDocument("text")
     document.body.clear()
     document.del_part(THUMBNAIL)  # a picture of odfdo's template, not of this report
@@ -411,16 +412,26 @@ def _document(report: Report) -> Document:
         area="graphic",
     )
     document.insert_style(frame, automatic=True)
-    document.language = LANGUAGE_TAGS.get(report.lang, "en-GB")
-    document.meta.set_title(report.title)
+    document.language = LANGUAGE_TAGS.get(lang, "en-GB")
+    document.meta.set_title(title)
     try:
-        document.meta.set_creation_date(datetime.fromisoformat(report.created_at))
+        document.meta.set_creation_date(datetime.fromisoformat(created_at))
     except ValueError:
         pass
+    return document
+
+
+def automatic_styles(document: Document) -> Node:
+    """content.xml's automatic styles, where per-table column styles go."""
+    return document.content.get_element("//office:automatic-styles")._xml_element
+
+
+def _document(report: Report) -> Document:
+    document = new_document(report.title, report.lang, report.created_at)
     # Built in place: moving a finished subtree into the document makes lxml reconcile
     # the namespaces of every node, which costs more than building it.
     body = document.body._xml_element
-    automatic = document.content.get_element("//office:automatic-styles")._xml_element
+    automatic = automatic_styles(document)
     tables = charts = 0
     for block in report.blocks:
         if isinstance(block, Chart):
@@ -456,10 +467,15 @@ def _fixed_dates(package: bytes) -> bytes:
     return out.getvalue()
 
 
-def render_report(report: Report) -> bytes:
+def package(document: Document) -> bytes:
+    """The .odt bytes, the same for the same content (no export time inside)."""
     buffer = io.BytesIO()
-    _document(report).save(buffer)
+    document.save(buffer)
     return _fixed_dates(buffer.getvalue())
+
+
+def render_report(report: Report) -> bytes:
+    return package(_document(report))
 
 
 def render(summary: Summary) -> bytes:
