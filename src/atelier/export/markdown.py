@@ -86,7 +86,9 @@ def _table(block: Table, lang: str) -> list[str]:
         for i, cell in enumerate(row):
             pad = " " * (widths[i] - _width(cell))
             row[i] = pad + cell if block.numeric[i] and row_index else cell + pad
-    rule = [("-" * (w - 1) + ":") if n else "-" * w for w, n in zip(widths, block.numeric)]
+    rule = [
+        ("-" * (w - 1) + ":") if n else "-" * w for w, n in zip(widths, block.numeric, strict=False)
+    ]
     lines = ["| " + " | ".join(row) + " |" for row in rows]
     lines.insert(1, "| " + " | ".join(rule) + " |")
     return lines

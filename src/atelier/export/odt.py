@@ -141,7 +141,7 @@ def _named_styles_xml() -> str:
             'style:font-weight-complex="bold"'
         )
 
-    heading = 'style:next-style-name="{body}" style:class="chapter"'.format(body=BODY)
+    heading = f'style:next-style-name="{BODY}" style:class="chapter"'
     outline = "".join(
         f'<text:outline-level-style text:level="{level}" style:num-format="">'
         "<style:list-level-properties/></text:outline-level-style>"

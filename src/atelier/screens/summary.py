@@ -1,4 +1,8 @@
-"""Summary: the whole session at a glance, exported to the formats the group takes away."""
+"""Summary: the report as the participants will read it, exported to the formats the group
+takes away, and the paper (ballots, idea cards) for rooms without screens.
+
+The report is the Markdown export shown by Textual's Markdown widget: every text from the
+room is escaped by the exporter, so ``[/]``, ``<b>`` or ``# `` show as typed."""
 
 from __future__ import annotations
 
@@ -8,16 +12,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Checkbox, Input, Label, Static
+from textual.widgets import Checkbox, Input, Label, Markdown, Static
 
 from atelier.errors import AtelierError
 from atelier.i18n import N_, _
-from atelier.summary import overview_text
+from atelier.summary import build_summary, overview_report, summary_report
 from atelier.templates import save_user_template
 from atelier.widgets.fields import TextField
 
 from .base import PhaseScreen
-from .dialogs import Dialog, MessageDialog, TextPrompt
+from .dialogs import Choice, Dialog, MessageDialog, PickerDialog, TextPrompt
+
+SCREEN_IDEAS_MAX = 300  # beyond, the screen shows ideas counted per cluster (fast to draw)
 
 FORMAT_LABELS = {
     "md": N_("Markdown (.md)"),
@@ -47,6 +53,7 @@ class ExportDialog(Dialog):
             for fmt, label in FORMAT_LABELS.items():
                 yield Checkbox(_(label), value=fmt in ("md", "html", "odt"), id=f"fmt-{fmt}")
             yield Checkbox(_("CSV with a BOM (for Excel)"), value=False, id="bom")
+            yield Checkbox(_("Anonymous: no participant name"), value=False, id="anonymous")
             yield Label(_("Folder"))
             yield TextField(str(self.folder), id="export-folder")
             yield Label(
@@ -64,6 +71,7 @@ class ExportDialog(Dialog):
             {
                 "formats": formats,
                 "bom": self.query_one("#bom", Checkbox).value,
+                "anonymous": self.query_one("#anonymous", Checkbox).value,
                 "folder": self.query_one("#export-folder", Input).value.strip(),
             }
         )
@@ -74,19 +82,38 @@ class SummaryScreen(PhaseScreen):
     BINDINGS = [
         Binding("x", "export", N_("Export"), id="summary_export"),
         Binding("t", "save_template", N_("Save as template"), id="summary_template"),
+        Binding("p", "print_paper", N_("Print"), id="summary_print"),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._shown = ""
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="summary-keys"):
             yield Static(
-                Content(_("X: export · T: save as template · F3: closing screen")),
+                Content(
+                    _("X: export · P: print ballots or cards · T: save as template · F3: closing")
+                ),
                 id="summary-hint",
             )
         with VerticalScroll(id="summary-scroll"):
-            yield Static(id="overview")
+            yield Markdown(id="overview", open_links=False)
+
+    def report_markdown(self) -> str:
+        """The Markdown export of the session (counted ideas for a very large session)."""
+        from atelier.export.markdown import render_report
+
+        summary = build_summary(self.session)
+        big = len(self.session.ideas) > SCREEN_IDEAS_MAX
+        report = overview_report(summary) if big else summary_report(summary)
+        return render_report(report).decode("utf-8")
 
     def refresh_view(self) -> None:
-        self.query_one("#overview", Static).update(Content(overview_text(self.session)))
+        text = self.report_markdown()
+        if text != self._shown:  # the widget rebuilds every block: only when it changed
+            self._shown = text
+            self.query_one("#overview", Markdown).update(text)
         self.query_one("#summary-scroll").focus()
 
     def action_export(self) -> None:
@@ -103,9 +130,14 @@ class SummaryScreen(PhaseScreen):
             try:
                 folder.mkdir(parents=True, exist_ok=True)
                 for fmt in options["formats"]:
-                    written.append(
-                        str(export_session(self.session, fmt, folder, bom=options["bom"]))
+                    path = export_session(
+                        self.session,
+                        fmt,
+                        folder,
+                        bom=options["bom"],
+                        anonymous=options.get("anonymous", False),
                     )
+                    written.append(str(path))
             except (AtelierError, OSError) as error:
                 message = error.message if isinstance(error, AtelierError) else str(error)
                 self.app.push_screen(MessageDialog(_("Export failed"), [message, *written]))
@@ -113,6 +145,31 @@ class SummaryScreen(PhaseScreen):
             self.app.push_screen(MessageDialog(_("Report written"), written))
 
         self.app.push_screen(ExportDialog(export_folder(self.atelier.folder.root)), chosen)
+
+    def action_print_paper(self) -> None:
+        """Ballot sheets for the current vote, or the ideas as cards, into the export folder."""
+        from atelier.export.paper import print_ballots, print_cards
+
+        choices = [
+            Choice("ballots", _("Ballot sheets for the current vote, one per participant")),
+            Choice("cards", _("Idea cards for a wall, 8 per A4 page")),
+        ]
+
+        def chosen(what: str | None) -> None:
+            if not what:
+                return
+            folder = export_folder(self.atelier.folder.root)
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                write = print_cards if what == "cards" else print_ballots
+                path = write(self.session, folder)
+            except (AtelierError, OSError) as error:
+                message = error.message if isinstance(error, AtelierError) else str(error)
+                self.app.push_screen(MessageDialog(_("Printing failed"), [message]))
+                return
+            self.app.push_screen(MessageDialog(_("Paper written, to print"), [str(path)]))
+
+        self.app.push_screen(PickerDialog(_("Print for a room without screens"), choices), chosen)
 
     def action_save_template(self) -> None:
         def named(name: str | None) -> None:
