@@ -13,11 +13,10 @@ from pathlib import Path
 
 from odfdo import Document, Style
 
-from atelier import voting
+from atelier import i18n, voting
 from atelier.errors import AtelierError
 from atelier.export import odt, write_free
 from atelier.export.odt import _append_text, _paragraph, _span, _styled, _sub
-from atelier.i18n import _ as ui_
 from atelier.i18n import plural, translator
 from atelier.model import Session, VoteRound, grades_for
 from atelier.summary import clean
@@ -84,7 +83,7 @@ def ballot_paper(session: Session) -> BallotPaper:
         dots = session.vote.dots_per_voter or voting.default_dots_per_voter(len(keys))
         cap, grades = session.vote.max_per_option, grades_for(session)
     if not keys:
-        raise AtelierError(ui_("Nothing to vote on yet: add ideas, or put ideas into clusters."))
+        raise AtelierError(i18n._("Nothing to vote on yet: add ideas, or put ideas into clusters."))
     labels = tuple(_option_label(session, key) for key in keys)
     return BallotPaper(title, method, labels, dots, cap, tuple(clean(g) for g in grades))
 
@@ -178,7 +177,7 @@ def ballots_document(session: Session, *, count: int | None = None) -> bytes:
         count = session.voter_count
     if count is not None and not 1 <= count <= MAX_SHEETS:
         raise AtelierError(
-            ui_("Give a number of ballots between 1 and {limit} (--count).").format(
+            i18n._("Give a number of ballots between 1 and {limit} (--count).").format(
                 limit=MAX_SHEETS
             )
         )
@@ -224,7 +223,7 @@ def cards_document(session: Session) -> bytes:
     """The ideas as numbered cards, CARDS_PER_PAGE to an A4 page, to cut out for a wall."""
     _ = translator(session.lang)
     if not session.ideas:
-        raise AtelierError(ui_("No idea to print yet."))
+        raise AtelierError(i18n._("No idea to print yet."))
     clusters = {c.id: clean(c.label) for c in session.clusters}
     document = odt.new_document(
         _("Idea cards: {title}").format(title=clean(session.title)), session.lang, ""
@@ -271,7 +270,7 @@ def _name(session: Session, what: str) -> str:
 def _folder(output: Path) -> Path:
     output = Path(output).expanduser()
     if not output.is_dir():
-        raise AtelierError(ui_("The folder {folder} does not exist.").format(folder=output))
+        raise AtelierError(i18n._("The folder {folder} does not exist.").format(folder=output))
     return output
 
 
