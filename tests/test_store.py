@@ -18,6 +18,9 @@ from atelier import atomicio, codec, model, store
 from atelier.errors import AtelierError
 from atelier.model import (
     add_action,
+    add_note,
+    delete_note,
+    edit_note,
     add_cluster,
     add_idea,
     add_participant,
@@ -625,6 +628,10 @@ UNDOABLE_SCRIPT: list[tuple[Any, tuple[Any, ...], dict[str, Any]]] = [
     (delete_round, (2,), {}),
     (dissolve_cluster, (3,), {}),
     (delete_idea, (3,), {}),
+    (add_note, ("Parking: the car park",), {}),
+    (add_note, ("« Enfin ! »", "quote"), {}),
+    (edit_note, (1, "The staff car park"), {}),
+    (delete_note, (2,), {}),
 ]
 
 
