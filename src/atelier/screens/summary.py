@@ -92,9 +92,7 @@ class SummaryScreen(PhaseScreen):
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="summary-keys"):
             yield Static(
-                Content(
-                    _("X: export · P: print ballots or cards · T: save as template · F3: closing")
-                ),
+                Content(_("X: export · P: print · T: save as template · F3: closing screen")),
                 id="summary-hint",
             )
         with VerticalScroll(id="summary-scroll"):
