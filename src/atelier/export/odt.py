@@ -19,7 +19,7 @@ import re
 import zipfile
 from datetime import datetime
 from functools import cache
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from lxml import etree
 from odfdo import Document, Style
@@ -352,7 +352,9 @@ def _chart(document: Document, root: Node, chart: Chart, number: int, lang: str)
         return
     svg, width, height = chart_svg(chart, lang, number)
     path = f"Pictures/chart{number}.svg"
-    document.container.set_part(path, svg.encode("utf-8"))
+    container = document.container
+    assert container is not None  # a new document always has one
+    container.set_part(path, svg.encode("utf-8"))
     document.manifest.add_full_path(path, "image/svg+xml")
     paragraph = _styled(root, "text:p", FIGURE)
     frame = _sub(
@@ -421,9 +423,17 @@ def new_document(title: str, lang: str, created_at: str) -> Document:
     return document
 
 
+def _part_element(part: Any, xpath: str) -> Node:
+    """The lxml element at ``xpath`` of a package part; the template always has it."""
+    element = part.get_element(xpath)
+    if element is None:
+        raise ValueError(f"{xpath} missing from odfdo's template")
+    return element._xml_element
+
+
 def automatic_styles(document: Document) -> Node:
     """content.xml's automatic styles, where per-table column styles go."""
-    return document.content.get_element("//office:automatic-styles")._xml_element
+    return _part_element(document.content, "//office:automatic-styles")
 
 
 def _document(report: Report) -> Document:
@@ -445,7 +455,7 @@ def _document(report: Report) -> Document:
 
 def _install_named_styles(document: Document) -> None:
     """Replace the template's numbered outline, its lists and headings with ours."""
-    styles = document.styles.get_element("//office:styles")._xml_element
+    styles = _part_element(document.styles, "//office:styles")
     ours = etree.fromstring(_named_styles_xml())
     names = {element.get(_q("style:name")) for element in ours}
     for element in list(styles):

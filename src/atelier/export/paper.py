@@ -8,6 +8,7 @@ on paper is typed into the tally as it is. Files are never overwritten
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -153,7 +154,7 @@ def _grid(
     styles: odt.Node,
     number: int,
     headers: tuple[str, ...],
-    rows: list[tuple[str, ...]],
+    rows: Sequence[tuple[str, ...]],
     boxes: int,
 ) -> None:
     """A table whose last ``boxes`` columns are tick boxes, widths from the content."""
@@ -205,7 +206,7 @@ def ballots_document(session: Session, *, count: int | None = None) -> bytes:
             )
             _paragraph(body, rule, odt.NOTE)
             boxes = " ".join(BOX * 1 for _b in range(min(paper.cap, paper.dots)))
-            rows = [(n, label, boxes) for n, label in numbered]
+            rows: list[tuple[str, ...]] = [(n, label, boxes) for n, label in numbered]
             _grid(body, styles, index + 1, (_("No."), _("Option"), _("Dots")), rows, 1)
         else:
             rule = _(
