@@ -113,6 +113,11 @@ def test_ideas_carry_their_number_and_clusters_their_result(french: Session) -> 
     assert f"*Vote{NBSP}: rang 1, 5 gommettes*" in cluster
     assert "- #1 Dire bonjour à chaque collègue le matin" in cluster
     assert "- #7 Un « café d'accueil »" in cluster
+    page = export.render(french, "html").decode("utf-8")
+    assert '<strong class="mark">#7</strong> Un « café d&#x27;accueil »' in page
+    assert "#7 Un « café d'accueil »" in _text_of("odt", export.render(french, "odt")).replace(
+        '<text:span text:style-name="Strong_20_Emphasis">#7</text:span>', "#7"
+    )
     english = markdown_of(english_workshop())  # a vote on ideas: the result is per idea
     assert "- #2 Thank people — *Vote: rank 2, Good*" in english
 

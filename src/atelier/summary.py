@@ -1075,7 +1075,8 @@ def _text_block(block: Block) -> list[str]:
         for number, item in enumerate(block.items, start=1):
             mark = f"{number}." if block.ordered else "•"
             detail = f" — {item.detail}" if item.detail else ""
-            lines.append(f"  {mark} {item.text}{detail}".replace("\n", " "))
+            text = f"{item.mark} {item.text}" if item.mark else item.text
+            lines.append(f"  {mark} {text}{detail}".replace("\n", " "))
             lines += [f"      ◦ {sub}" for sub in item.sub]
         return lines
     if isinstance(block, Table):
