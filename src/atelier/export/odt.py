@@ -63,11 +63,14 @@ PAGE_WIDTH_CM = 17.0  # A4 between the template's 2 cm margins
 CHART_WIDTH_CM = 16.0
 CHAR_CM = 0.21  # an average character of the table font (10–11 pt), for column widths
 CELL_PADDING_CM = 0.3  # both sides of a cell
+WORD_CM = 0.25  # a character of a word that must not be cut (headers are bold): wider
 CELL_TEXT = "Table_20_Contents"
 CELL_HEAD = "Table_20_Heading"
 CELL_NUMBER = "Atelier_20_Number"
 CELL_HEAD_NUMBER = "Atelier_20_Number_20_Heading"
 TABLE = "Atelier_table"
+TABLE_WHOLE = "Atelier_table_whole"  # a short table: never split across two pages
+WHOLE_ROWS = 15
 CELL = "Atelier_cell"
 HEAD = "Atelier_head"
 
@@ -89,15 +92,19 @@ def _styles() -> list[tuple[Style, bool]]:
             ),
             False,
         ),
-        (_table_style(), True),
+        (_table_style(TABLE), True),
+        (_table_style(TABLE_WHOLE, whole=True), True),
         (_cell_style(CELL, None), True),
         (_cell_style(HEAD, "#eef2f6"), True),
     ]
 
 
-def _table_style() -> Style:
-    style = Style("table", TABLE, width=f"{PAGE_WIDTH_CM}cm", align="margins")
-    style.set_properties({"fo:margin-top": "0.15cm", "fo:margin-bottom": "0.3cm"})
+def _table_style(name: str, *, whole: bool = False) -> Style:
+    style = Style("table", name, width=f"{PAGE_WIDTH_CM}cm", align="margins")
+    properties = {"fo:margin-top": "0.15cm", "fo:margin-bottom": "0.3cm"}
+    if whole:
+        properties["style:may-break-between-rows"] = "false"
+    style.set_properties(properties)
     return style
 
 
@@ -308,16 +315,19 @@ def column_widths(block: Table) -> list[float]:
         for i, cell in enumerate(row[:count]):
             words = _WORD.findall(cell)
             longest = max((len(w) for w in words), default=0)
-            least[i] = max(least[i], longest * CHAR_CM + CELL_PADDING_CM)
+            least[i] = max(least[i], longest * WORD_CM + CELL_PADDING_CM)
             natural[i] = max(natural[i], len(cell) * CHAR_CM + CELL_PADDING_CM)
     least = [max(w, 1.0) for w in least]
     natural = [max(n, w) for n, w in zip(natural, least, strict=True)]
     if sum(least) >= PAGE_WIDTH_CM:  # too many columns: shrink them all alike
         scale = PAGE_WIDTH_CM / sum(least)
         return [w * scale for w in least]
-    if sum(natural) <= PAGE_WIDTH_CM:  # everything fits on one line: widen alike
+    if sum(natural) <= PAGE_WIDTH_CM:  # everything fits on one line: widen the texts
         spare = PAGE_WIDTH_CM - sum(natural)
-        return [n + spare * n / sum(natural) for n in natural]
+        numeric = [i < len(block.numeric) and block.numeric[i] for i in range(count)]
+        texts = [0.0 if numeric[i] else n for i, n in enumerate(natural)]
+        weights = texts if sum(texts) else natural
+        return [n + spare * w / sum(weights) for n, w in zip(natural, weights, strict=True)]
     spare = PAGE_WIDTH_CM - sum(least)
     wants = [n - w for n, w in zip(natural, least, strict=True)]
     return [w + spare * want / sum(wants) for w, want in zip(least, wants, strict=True)]
@@ -325,7 +335,8 @@ def column_widths(block: Table) -> list[float]:
 
 def _table(root: Node, block: Table, number: int, styles: Node) -> None:
     name = f"Table{number}"
-    table = _sub(root, "table:table", {"table:name": name, "table:style-name": TABLE})
+    style = TABLE_WHOLE if len(block.rows) <= WHOLE_ROWS else TABLE
+    table = _sub(root, "table:table", {"table:name": name, "table:style-name": style})
     for index, width in enumerate(column_widths(block)):
         column_style = f"{name}.{chr(ord('A') + index) if index < 26 else index}"
         style = _sub(
