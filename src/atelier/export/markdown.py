@@ -31,6 +31,7 @@ _ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 _BLOCK_START = re.compile(r"^([-+=])")  # a list item or a heading underline
 _NUMBERED = re.compile(r"^(\d+)([.)])")  # an ordered list item
 _MARK = re.compile(r"^#\d+$")  # an idea's number: never a heading (no space after #)
+_LIST_MARK = re.compile(r"^(?:(\d+)\.|-) ")
 TABLE_WIDTH = 78  # characters of a table line: an e-mail's plain-text width
 
 
@@ -48,6 +49,21 @@ def escape(text: str, *, line_start: bool = False) -> str:
 
 def _fields(block: Fields) -> list[str]:
     return [f"- **{escape(label)}** {escape(value)}" for label, value in block.items]
+
+
+def _compact_items(block: Items) -> list[str]:
+    """A list as one paragraph of hard-broken lines « • text »: the same reading for a
+    screen, where a Markdown widget draws each list item as several widgets (18 ms each)."""
+    lines = []
+    for number, item in enumerate(block.items, start=1):
+        mark = f"{number}\\." if block.ordered else "•"
+        detail = f" — *{escape(item.detail)}*" if item.detail.strip() else ""
+        text = escape(item.text)
+        if item.mark:
+            text = f"{escape(item.mark)} {text}"
+        lines.append(f"{mark} {text}{detail}")
+        lines += [f"\u2003\u2003◦ {escape(sub)}" for sub in item.sub]
+    return ["\\\n".join(lines)]
 
 
 def _items(block: Items) -> list[str]:
@@ -116,15 +132,25 @@ def _records(block: Table, lang: str) -> list[str]:
     return lines
 
 
-def _block(block: Block, lang: str) -> list[str]:
+def _bullet(match: re.Match[str]) -> str:
+    """A list item's mark inside a paragraph: « 3\\. » (not a list), « • »."""
+    return f"{match[1]}\\. " if match[1] else "• "
+
+
+def _block(block: Block, lang: str, compact: bool = False) -> list[str]:
     if isinstance(block, Heading):
         return [f"{'#' * block.level} {escape(block.text)}"]
     if isinstance(block, Fields):
+        if compact:
+            return ["\\\n".join(f"**{escape(k)}** {escape(v)}" for k, v in block.items)]
         return _fields(block)
     if isinstance(block, Items):
-        return _items(block)
+        return _compact_items(block) if compact else _items(block)
     if isinstance(block, Table):
-        return _table(block, lang)
+        lines = _table(block, lang)
+        if compact and lines and not lines[0].startswith("|"):  # a list: one paragraph
+            return ["\\\n".join(_LIST_MARK.sub(_bullet, line) for line in lines)]
+        return lines
     if isinstance(block, Text):
         if block.style == "quote":
             return [f"> {escape(block.text, line_start=True)}"]
@@ -134,8 +160,9 @@ def _block(block: Block, lang: str) -> list[str]:
     return []  # charts: the table beside them carries the numbers
 
 
-def render_report(report: Report) -> bytes:
-    blocks = (_block(block, report.lang) for block in report.blocks)
+def render_report(report: Report, *, compact: bool = False) -> bytes:
+    """The Markdown file; ``compact``: lists as hard-broken paragraphs, for the screen."""
+    blocks = (_block(block, report.lang, compact) for block in report.blocks)
     parts = ["\n".join(lines) for lines in blocks if lines]
     return ("\n\n".join(parts) + "\n").encode("utf-8")
 

@@ -23,7 +23,7 @@ from atelier.widgets.fields import TextField
 from .base import PhaseScreen
 from .dialogs import Choice, Dialog, MessageDialog, PickerDialog, TextPrompt
 
-SCREEN_IDEAS_MAX = 300  # beyond, the screen shows ideas counted per cluster (fast to draw)
+SCREEN_IDEAS_MAX = 1000  # beyond, ideas counted per cluster (bench/summary_screen.py)
 
 FORMAT_LABELS = {
     "md": N_("Markdown (.md)"),
@@ -105,7 +105,7 @@ class SummaryScreen(PhaseScreen):
         summary = build_summary(self.session)
         big = len(self.session.ideas) > SCREEN_IDEAS_MAX
         report = overview_report(summary) if big else summary_report(summary)
-        return render_report(report).decode("utf-8")
+        return render_report(report, compact=True).decode("utf-8")
 
     def refresh_view(self) -> None:
         text = self.report_markdown()
