@@ -176,3 +176,26 @@ async def test_setup_takes_hours_place_and_next_meeting(folder, frozen_clock):
     session = reload(folder, session_id)
     assert (session.start_time, session.end_time) == ("09:30", "12:00")
     assert (session.place, session.next_meeting) == ("Salle du conseil", "Bilan en janvier")
+
+
+async def test_the_palette_prints_ballots_from_the_vote_phase(folder, frozen_clock):
+    session_id = make_session(folder)
+    with folder.open(session_id) as handle:
+        for text in ("Vélos", "Trams"):
+            handle.apply(model.add_idea, text)
+        handle.apply(model.configure_vote, target="ideas")
+    app = app_on(folder, session_id)
+    async with app.run_test(size=SIZE) as pilot:
+        app.goto_phase("vote")
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await type_text(pilot, "Imprimer bulletins")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press(*"bulletins", "enter")
+        await pilot.pause()
+        assert app.unexpected_errors == []
+    (written,) = (folder.root / "exports").iterdir()
+    assert written.name.endswith("-bulletins.odt")

@@ -335,6 +335,14 @@ class AtelierApp(Guarded, App[int]):
                     _("Key: {key}").format(key=key),
                     _runner(node, binding.action),
                 )
+        if self.handle is not None:
+            from atelier.screens.summary import print_paper
+
+            yield SystemCommand(
+                _("Print ballots or idea cards"),
+                _("Paper for a room without screens, from any phase"),
+                lambda: print_paper(self),
+            )
         yield SystemCommand(
             _("Light theme"), _("Switch light / dark theme"), self.action_toggle_theme
         )

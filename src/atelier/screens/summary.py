@@ -7,6 +7,7 @@ room is escaped by the exporter, so ``[/]``, ``<b>`` or ``# `` show as typed."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,6 +23,9 @@ from atelier.widgets.fields import TextField
 
 from .base import PhaseScreen
 from .dialogs import Choice, Dialog, MessageDialog, PickerDialog, TextPrompt
+
+if TYPE_CHECKING:
+    from atelier.app import AtelierApp
 
 SCREEN_IDEAS_MAX = 1000  # beyond, ideas counted per cluster (bench/summary_screen.py)
 
@@ -75,6 +79,32 @@ class ExportDialog(Dialog):
                 "folder": self.query_one("#export-folder", Input).value.strip(),
             }
         )
+
+
+def print_paper(app: AtelierApp) -> None:
+    """Ask ballots or cards, write them into the export folder, say where (any phase)."""
+    from atelier.export.paper import print_ballots, print_cards
+
+    choices = [
+        Choice("ballots", _("Ballot sheets for the current vote, one per participant")),
+        Choice("cards", _("Idea cards for a wall, 8 per A4 page")),
+    ]
+
+    def chosen(what: str | None) -> None:
+        if not what or app.handle is None:
+            return
+        folder = export_folder(app.folder.root)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            write = print_cards if what == "cards" else print_ballots
+            path = write(app.session, folder)
+        except (AtelierError, OSError) as error:
+            message = error.message if isinstance(error, AtelierError) else str(error)
+            app.push_screen(MessageDialog(_("Printing failed"), [message]))
+            return
+        app.push_screen(MessageDialog(_("Paper written, to print"), [str(path)]))
+
+    app.push_screen(PickerDialog(_("Print for a room without screens"), choices), chosen)
 
 
 class SummaryScreen(PhaseScreen):
@@ -145,29 +175,7 @@ class SummaryScreen(PhaseScreen):
         self.app.push_screen(ExportDialog(export_folder(self.atelier.folder.root)), chosen)
 
     def action_print_paper(self) -> None:
-        """Ballot sheets for the current vote, or the ideas as cards, into the export folder."""
-        from atelier.export.paper import print_ballots, print_cards
-
-        choices = [
-            Choice("ballots", _("Ballot sheets for the current vote, one per participant")),
-            Choice("cards", _("Idea cards for a wall, 8 per A4 page")),
-        ]
-
-        def chosen(what: str | None) -> None:
-            if not what:
-                return
-            folder = export_folder(self.atelier.folder.root)
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
-                write = print_cards if what == "cards" else print_ballots
-                path = write(self.session, folder)
-            except (AtelierError, OSError) as error:
-                message = error.message if isinstance(error, AtelierError) else str(error)
-                self.app.push_screen(MessageDialog(_("Printing failed"), [message]))
-                return
-            self.app.push_screen(MessageDialog(_("Paper written, to print"), [str(path)]))
-
-        self.app.push_screen(PickerDialog(_("Print for a room without screens"), choices), chosen)
+        print_paper(self.atelier)
 
     def action_save_template(self) -> None:
         def named(name: str | None) -> None:
