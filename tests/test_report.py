@@ -395,3 +395,17 @@ def test_libreoffice_renders_the_demo_report_as_made_by_hand(tmp_path: Path) -> 
     assert any(re.match(r"^•\s+#1\s+Se dire bonjour", line) for line in lines)
     for word in ("Reconnaissance", "Gommettes", "Responsable", "Échéance"):
         assert word[:-1] not in text.replace(word, ""), word  # no word cut in a cell
+
+
+def test_a_hand_edited_file_with_odd_header_and_notes_still_gives_a_report() -> None:
+    from atelier import codec
+
+    session = model.add_note(model.new_session("x", "Atelier"), "Parking")
+    document = codec.to_document(session)
+    document["meta"]["1"].update(place=42, start_time=None, end_time=930, next_meeting=["?"])
+    document["notes"]["1"].update(text=12345, kind="parking", phase="no such phase")
+    odd = codec.from_document(document, "x")
+    text = markdown_of(odd)
+    assert f"Lieu{NBSP}:** 42" in text and "12345" in text
+    for fmt in export.FORMATS:
+        assert export.render(odd, fmt)

@@ -283,9 +283,11 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def clean(text: str) -> str:
+def clean(text: object) -> str:
     """Text from the room, safe for every output: no control characters (an ANSI escape
-    must not reach a terminal, XML refuses them), no lone surrogates; line breaks kept."""
+    must not reach a terminal, XML refuses them), no lone surrogates; line breaks kept.
+    A hand-edited file may hold a number where text belongs: it is shown as text."""
+    text = text if isinstance(text, str) else "" if text is None else str(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     return _SURROGATE.sub("\ufffd", _CONTROL.sub("", text))
 
@@ -335,7 +337,7 @@ def _labels(session: Session) -> dict[str, str]:
 
 
 def _hours(session: Session, _: Translate) -> str:
-    start, end = session.start_time, session.end_time
+    start, end = clean(session.start_time), clean(session.end_time)
     if start and end:
         return _("{start} – {end}").format(start=start, end=end)
     if start:
@@ -392,7 +394,9 @@ def build_summary(session: Session, *, lang: str | None = None, anonymous: bool 
         vote_target=target,
         decisions=retained(session, rounds, actions),
         notes=tuple(
-            NoteLine(n.kind, clean(n.text), _(PHASE_LABELS.get(n.phase, "")) if n.phase else "")
+            NoteLine(
+                n.kind, clean(n.text), _(PHASE_LABELS[n.phase]) if n.phase in PHASE_LABELS else ""
+            )
             for n in session.notes
         ),
     )
