@@ -199,3 +199,28 @@ async def test_the_palette_prints_ballots_from_the_vote_phase(folder, frozen_clo
         assert app.unexpected_errors == []
     (written,) = (folder.root / "exports").iterdir()
     assert written.name.endswith("-bulletins.odt")
+
+
+async def test_n_on_the_summary_edits_and_deletes_a_note(folder, frozen_clock):
+    session_id = make_session(folder)
+    with folder.open(session_id) as handle:
+        handle.apply(model.add_note, "Parking à revoir")
+        handle.apply(model.add_note, "Une note", "note")
+    app = app_on(folder, session_id)
+    async with app.run_test(size=SIZE) as pilot:
+        app.goto_phase("summary")
+        await pilot.pause()
+        await pilot.press("n", "enter")  # the first note
+        await pilot.pause()
+        await pilot.press("end")
+        await type_text(pilot, " vite")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Parking à revoir vite" in report_text(app)
+        await pilot.press("n", "down", "enter")
+        await pilot.pause()
+        await pilot.press(*["backspace"] * 20, "enter")
+        await pilot.pause()
+        assert app.unexpected_errors == []
+    notes = reload(folder, session_id).notes
+    assert [(n.text, n.kind) for n in notes] == [("Parking à revoir vite", "parking")]

@@ -113,6 +113,7 @@ class SummaryScreen(PhaseScreen):
         Binding("x", "export", N_("Export"), id="summary_export"),
         Binding("t", "save_template", N_("Save as template"), id="summary_template"),
         Binding("p", "print_paper", N_("Print"), id="summary_print"),
+        Binding("n", "edit_notes", N_("Parking and notes"), id="summary_notes"),
     ]
 
     def __init__(self) -> None:
@@ -122,7 +123,7 @@ class SummaryScreen(PhaseScreen):
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="summary-keys"):
             yield Static(
-                Content(_("X: export · P: print · T: save as template · F3: closing screen")),
+                Content(_("X: export · P: print · N: parking and notes · T: save as template")),
                 id="summary-hint",
             )
         with VerticalScroll(id="summary-scroll"):
@@ -176,6 +177,37 @@ class SummaryScreen(PhaseScreen):
 
     def action_print_paper(self) -> None:
         print_paper(self.atelier)
+
+    def action_edit_notes(self) -> None:
+        """Pick a parked point, note or quote; edit it, or empty it to delete it."""
+        from atelier import model
+
+        from .notes import NOTE_KIND_LABELS
+
+        notes = self.session.notes
+        if not notes:
+            self.notify(_("Nothing parked yet: F10 puts a point aside, from any phase."))
+            return
+        choices = [
+            Choice(str(n.id), n.text.replace("\n", " "), _(NOTE_KIND_LABELS[n.kind])) for n in notes
+        ]
+
+        def edited(note_id: int, text: str | None) -> None:
+            if text is None:
+                return
+            if not text.strip():
+                if self.atelier.apply(model.delete_note, note_id):
+                    self.notify(_("Note deleted. ctrl+z to undo."))
+            elif text != self.session.note(note_id).text:
+                self.atelier.apply(model.edit_note, note_id, text)
+
+        def chosen(key: str | None) -> None:
+            if key:
+                note = self.session.note(int(key))
+                prompt = TextPrompt(_("Edit the note (empty it to delete it)"), note.text)
+                self.app.push_screen(prompt, lambda text: edited(note.id, text))
+
+        self.app.push_screen(PickerDialog(_("Parking and notes"), choices), chosen)
 
     def action_save_template(self) -> None:
         def named(name: str | None) -> None:
