@@ -224,3 +224,18 @@ async def test_n_on_the_summary_edits_and_deletes_a_note(folder, frozen_clock):
         assert app.unexpected_errors == []
     notes = reload(folder, session_id).notes
     assert [(n.text, n.kind) for n in notes] == [("Parking à revoir vite", "parking")]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_parking_dialog_snapshot(snap_compare, folder, frozen_clock, size):
+    """The F10 form over the ideation screen: the point typed, the kinds, the keys."""
+    session_id = make_session(folder)
+
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        pilot.app.goto_phase("ideation")
+        await pilot.pause()
+        await pilot.press("f10", *"Le parking est trop petit")
+        await pilot.pause()
+
+    app = app_on(folder, session_id)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

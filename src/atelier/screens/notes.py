@@ -23,7 +23,8 @@ NOTE_KIND_LABELS = {
 
 
 class NoteDialog(Dialog):
-    """Type the point, Enter keeps it; Tab then arrows pick parking, note or quote."""
+    """Type the point, Enter keeps it; Tab, the arrows and Space pick parking, note or quote
+    (ctrl+s keeps it from there)."""
 
     BINDINGS = [Binding("ctrl+s", "keep", N_("Keep"), id="note_keep")]
 
@@ -34,9 +35,7 @@ class NoteDialog(Dialog):
             with RadioSet(id="note-kind"):
                 for kind in NOTE_KINDS:
                     yield RadioButton(_(NOTE_KIND_LABELS[kind]), value=kind == "parking")
-            yield Label(
-                Content(_("Enter: keep · Tab: kind of note · Escape: cancel")), classes="hint"
-            )
+            yield Label(Content(_("Enter: keep · Tab: kind · Escape: cancel")), classes="hint")
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:
