@@ -20,6 +20,7 @@ from atelier.model import (
     add_action,
     add_cluster,
     add_idea,
+    add_note,
     add_participant,
     add_rule,
     adopt_rules,
@@ -27,10 +28,12 @@ from atelier.model import (
     configure_vote,
     delete_action,
     delete_idea,
+    delete_note,
     delete_round,
     dissolve_cluster,
     edit_action,
     edit_idea,
+    edit_note,
     edit_rule,
     group_ideas,
     keep_tie,
@@ -699,6 +702,10 @@ UNDOABLE_SCRIPT: list[tuple[Any, tuple[Any, ...], dict[str, Any]]] = [
     (reset_decisions, (), {}),
     (dissolve_cluster, (3,), {}),
     (delete_idea, (3,), {}),
+    (add_note, ("Parking: the car park",), {}),
+    (add_note, ("« Enfin ! »", "quote"), {}),
+    (edit_note, (1, "The staff car park"), {}),
+    (delete_note, (2,), {}),
 ]
 
 

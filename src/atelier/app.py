@@ -96,6 +96,7 @@ class AtelierApp(Guarded, KeysInOrder, App[int]):
         Binding("f1", "help", N_("Help"), id="help"),
         Binding("f2", "recall_rules", N_("Rules"), id="recall_rules"),
         Binding("f3", "projector", N_("Projector"), id="projector"),
+        Binding("f10", "park", N_("Parking"), id="park"),
         Binding("ctrl+z", "undo", N_("Undo"), id="undo"),
         Binding("ctrl+y", "redo", N_("Redo"), id="redo"),
         Binding("ctrl+o", "home", N_("Sessions"), id="home"),
@@ -335,7 +336,7 @@ class AtelierApp(Guarded, KeysInOrder, App[int]):
             self.pop_screen()
         self.refresh_bindings()
 
-    SESSION_ACTIONS = frozenset({"recall_rules", "projector", "undo", "redo", "home"})
+    SESSION_ACTIONS = frozenset({"recall_rules", "projector", "undo", "redo", "home", "park"})
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Without an open session these keys mean nothing: hidden from the footer."""
@@ -358,6 +359,19 @@ class AtelierApp(Guarded, KeysInOrder, App[int]):
             self.pop_screen()
         else:
             self.push_screen(RulesRecallScreen())
+
+    def action_park(self) -> None:
+        """Put an off-topic point (or a note, a quote) aside for the report, from any phase."""
+        from atelier.screens.notes import NoteDialog
+
+        if self.handle is None or isinstance(self.screen, NoteDialog):
+            return
+
+        def kept(answer: tuple[str, str] | None) -> None:
+            if answer and self.apply(model.add_note, *answer):
+                self.notify(_("Kept for the report. ctrl+z to undo."))
+
+        self.push_screen(NoteDialog(), kept)
 
     def action_projector(self) -> None:
         from atelier.screens.projector import ProjectorScreen
@@ -392,6 +406,14 @@ class AtelierApp(Guarded, KeysInOrder, App[int]):
                     _("Key: {key}").format(key=key),
                     _runner(node, binding.action),
                 )
+        if self.handle is not None:
+            from atelier.screens.summary import print_paper
+
+            yield SystemCommand(
+                _("Print ballots or idea cards"),
+                _("Paper for a room without screens, from any phase"),
+                lambda: print_paper(self),
+            )
         yield SystemCommand(
             _("Light theme"), _("Switch light / dark theme"), self.action_toggle_theme
         )

@@ -66,6 +66,9 @@ RULE_TITLE_MAX = 80
 RULE_TEXT_MAX = 300
 ACTION_MAX = 500
 MESSAGE_MAX = 300
+PLACE_MAX = 120
+NOTE_MAX = 1000
+NOTE_KINDS = ("parking", "note", "quote")  # off-topic point, free note, verbatim quote
 MAX_PARTICIPANTS = 500
 MAX_MINUTES = 600
 VOTE_METHODS = ("dot", "mj")
@@ -156,6 +159,22 @@ def parse_date(value: str | None) -> str | None:
     raise AtelierError(_("Unknown date “{text}”: write it as 25/11/2026.").format(text=text[:40]))
 
 
+TIME_FORMAT = re.compile(r"^(?P<h>\d{1,2})\s*(?:[:hH.]\s*(?P<m>\d{2})?)?$")
+
+
+def parse_time(value: str | None) -> str:
+    """9:30, 9h30, 09.30, 9h or 9 → '09:30' / '09:00'; '' → ''."""
+    text = str(value or "").strip()
+    if not text:
+        return ""
+    match = TIME_FORMAT.match(text)
+    if match:
+        hours, minutes = int(match["h"]), int(match["m"] or 0)
+        if hours < 24 and minutes < 60:
+            return f"{hours:02d}:{minutes:02d}"
+    raise AtelierError(_("Unknown time “{text}”: write it as 14:30.").format(text=text[:40]))
+
+
 # --------------------------------------------------------------------------- records
 
 
@@ -203,6 +222,17 @@ class Action:
     owner: str = ""
     due: str | None = None  # ISO date
     link: str | None = None  # an option key: "cluster:3" or "idea:12"
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A point for the report, taken from any phase: parked off-topic, free note or quote."""
+
+    id: int
+    text: str
+    kind: str = "parking"  # one of NOTE_KINDS
+    phase: str = ""  # the phase on screen when it was taken
+    created_at: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,6 +348,10 @@ class Session:
     lang: str = "fr"
     question: str = ""
     facilitator: str = ""
+    place: str = ""
+    start_time: str = ""  # "09:30", '' when not given
+    end_time: str = ""
+    next_meeting: str = ""  # next meeting / follow-up, free text
     template: str = ""
     anonymous: bool = False
     participant_count: int = 0
@@ -335,6 +369,7 @@ class Session:
     actions: tuple[Action, ...] = ()
     decisions: tuple[Decision, ...] = ()
     decisions_set: bool = False  # False: the decisions are the winners of the last vote
+    notes: tuple[Note, ...] = ()
 
     # ---- reading helpers (no change)
     @property
@@ -358,6 +393,9 @@ class Session:
 
     def round(self, round_id: int) -> VoteRound:
         return _find(self.rounds, round_id, N_("vote round"))
+
+    def note(self, note_id: int) -> Note:
+        return _find(self.notes, note_id, N_("note"))
 
     def author_name(self, idea: Idea) -> str:
         """Everyone credited with the idea, as shown next to it ("Awa, Djamel")."""
@@ -576,8 +614,8 @@ def new_session(
 
 @operation(N_("edit the setup"))
 def update_setup(session: Session, **fields: Any) -> Session:
-    """Change any of title, question, facilitator, date, lang, anonymous, participant_count,
-    closing_message (the fields of the setup screen)."""
+    """Change any of title, question, facilitator, place, date, start_time, end_time,
+    next_meeting, lang, anonymous, participant_count, closing_message (the setup fields)."""
     changes: dict[str, Any] = {}
     for name, value in fields.items():
         if name == "title":
@@ -590,6 +628,14 @@ def update_setup(session: Session, **fields: Any) -> Session:
             changes[name] = clean_text(
                 value, N_("The closing message"), max_len=MESSAGE_MAX, min_len=0
             )
+        elif name == "place":
+            changes[name] = clean_text(value, N_("The place"), max_len=PLACE_MAX, min_len=0)
+        elif name == "next_meeting":
+            changes[name] = clean_text(
+                value, N_("The next meeting"), max_len=MESSAGE_MAX, min_len=0
+            )
+        elif name in ("start_time", "end_time"):
+            changes[name] = parse_time(value)
         elif name == "date":
             changes[name] = parse_date(value) or clock.today().isoformat()
         elif name == "lang":
@@ -1389,3 +1435,32 @@ def edit_action(
 def delete_action(session: Session, action_id: int) -> Session:
     session.action(action_id)
     return replace(session, actions=_replace_item(session.actions, action_id, None))
+
+
+# ---- parking and notes
+
+
+def _note_text(text: object) -> str:
+    return clean_text(text, N_("The note"), max_len=NOTE_MAX, multiline=True)
+
+
+@operation(N_("add a note"))
+def add_note(session: Session, text: str, kind: str = "parking") -> Session:
+    """Park an off-topic point (or take a note, a quote) from whatever phase is on."""
+    if kind not in NOTE_KINDS:
+        raise AtelierError(_("Unknown kind of note: {kind}.").format(kind=str(kind)[:20]))
+    number, seq = _next_id(session, "notes")
+    note = Note(number, _note_text(text), kind, session.phase, clock.now_iso())
+    return replace(session, notes=(*session.notes, note), seq=seq)
+
+
+@operation(N_("edit a note"))
+def edit_note(session: Session, note_id: int, text: str) -> Session:
+    new = replace(session.note(note_id), text=_note_text(text))
+    return replace(session, notes=_replace_item(session.notes, note_id, new))
+
+
+@operation(N_("delete a note"))
+def delete_note(session: Session, note_id: int) -> Session:
+    session.note(note_id)
+    return replace(session, notes=_replace_item(session.notes, note_id, None))

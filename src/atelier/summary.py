@@ -41,6 +41,9 @@ class Header:
     facilitator: str
     template: str  # the template's name in the session's language, else its id
     language: str  # the language's own name: "Français"
+    place: str = ""
+    hours: str = ""  # "9:30 – 12:00", "from 9:30", '' when no time was given
+    next_meeting: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +69,7 @@ class Rules:
 
 @dataclass(frozen=True, slots=True)
 class IdeaLine:
-    id: int
+    id: int  # the number shown on screen, on the wall cards and in the report: #12
     text: str
     author: str  # every author, merged ideas' too ('' when anonymous or removed)
     merged: tuple[str, ...]  # texts folded into this idea
@@ -150,6 +153,14 @@ class ActionLine:
     due: str  # formatted, '' when none
     iso_due: str
     link: str  # label of the linked cluster or idea, ''
+    key: str = ""  # the link's option key: "cluster:3", "idea:12", ''
+
+
+@dataclass(frozen=True, slots=True)
+class NoteLine:
+    kind: str  # "parking", "note" or "quote"
+    text: str
+    phase: str  # the phase it was taken in, translated
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +226,7 @@ class Summary:
     closing: str
     vote_target: str  # "clusters" or "ideas": what IdeaLine.rank refers to
     decisions: Decisions = Decisions((), True, "")
+    notes: tuple[NoteLine, ...] = ()
 
 
 # --------------------------------------------------------------------------- counting votes
@@ -387,9 +399,11 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def clean(text: str) -> str:
+def clean(text: object) -> str:
     """Text from the room, safe for every output: no control characters (an ANSI escape
-    must not reach a terminal, XML refuses them), no lone surrogates; line breaks kept."""
+    must not reach a terminal, XML refuses them), no lone surrogates; line breaks kept.
+    A hand-edited file may hold a number where text belongs: it is shown as text."""
+    text = text if isinstance(text, str) else "" if text is None else str(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     return _SURROGATE.sub("\ufffd", _CONTROL.sub("", text))
 
@@ -438,8 +452,20 @@ def _labels(session: Session) -> dict[str, str]:
     return labels
 
 
-def build_summary(session: Session, *, lang: str | None = None) -> Summary:
-    """The summary of a session in its language (or ``lang``, for a synthesis)."""
+def _hours(session: Session, _: Translate) -> str:
+    start, end = clean(session.start_time), clean(session.end_time)
+    if start and end:
+        return _("{start} – {end}").format(start=start, end=end)
+    if start:
+        return _("from {time}").format(time=start)
+    return _("until {time}").format(time=end) if end else ""
+
+
+def build_summary(session: Session, *, lang: str | None = None, anonymous: bool = False) -> Summary:
+    """The summary of a session in its language (or ``lang``, for a synthesis);
+    ``anonymous``: of :func:`anonymized` (session), with no participant name anywhere."""
+    if anonymous:
+        session = anonymized(session)
     lang = lang or session.lang
     _ = translator(lang)
     labels = _labels(session)
@@ -458,6 +484,9 @@ def build_summary(session: Session, *, lang: str | None = None) -> Summary:
         facilitator=clean(session.facilitator),
         template=_template_name(session.template, lang),
         language=LANGUAGE_NAMES.get(session.lang, session.lang),
+        place=clean(session.place),
+        hours=_hours(session, _),
+        next_meeting=clean(session.next_meeting),
     )
     phases = _phases(session, _)
     clusters = _clusters(session, main, target, _)
@@ -481,6 +510,64 @@ def build_summary(session: Session, *, lang: str | None = None) -> Summary:
         closing=clean(session.closing_message),
         vote_target=target,
         decisions=_decisions(session, labels, actions, main),
+        notes=tuple(
+            NoteLine(
+                n.kind, clean(n.text), _(PHASE_LABELS[n.phase]) if n.phase in PHASE_LABELS else ""
+            )
+            for n in session.notes
+        ),
+    )
+
+
+ANONYMOUS_MARK = "[…]"
+
+
+def anonymized(session: Session) -> Session:
+    """The session as an anonymous report shows it: « ce qui se dit ici reste ici ».
+
+    No participant list (only their count), no author, no action owner, no voter; a
+    participant's name (or a part of it, 3 letters or more) written in any text is replaced
+    by « […] », so the anonymous Markdown, HTML, ODT, CSV and JSON name nobody."""
+    names = {clean(p.name).strip() for p in session.participants}
+    names |= {part for name in names for part in re.split(r"[\s\-']+", name) if len(part) >= 3}
+    names.discard("")
+    pattern = None
+    if names:
+        alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+        pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+    def hide(text: str) -> str:
+        return pattern.sub(ANONYMOUS_MARK, text) if pattern and text else text
+
+    return replace(
+        session,
+        anonymous=True,
+        participant_count=session.voter_count,
+        participants=(),
+        title=hide(session.title),
+        question=hide(session.question),
+        facilitator=hide(session.facilitator),
+        place=hide(session.place),
+        next_meeting=hide(session.next_meeting),
+        closing_message=hide(session.closing_message),
+        ideas=tuple(
+            replace(
+                i,
+                text=hide(i.text),
+                author_id=None,
+                coauthors=(),
+                merged=tuple(hide(t) for t in i.merged),
+            )
+            for i in session.ideas
+        ),
+        clusters=tuple(replace(c, label=hide(c.label)) for c in session.clusters),
+        rounds=tuple(replace(r, voted=()) for r in session.rounds),
+        actions=tuple(replace(a, what=hide(a.what), owner="") for a in session.actions),
+        decisions=tuple(replace(d, text=hide(d.text)) for d in session.decisions),
+        notes=tuple(replace(n, text=hide(n.text)) for n in session.notes),
+        rules=tuple(
+            replace(r, title=hide(r.title), explanation=hide(r.explanation)) for r in session.rules
+        ),
     )
 
 
@@ -695,11 +782,17 @@ def _round_notes(
 
 
 def _actions(session: Session, labels: dict[str, str], lang: str) -> tuple[ActionLine, ...]:
-    lines = []
-    for number, action in enumerate(session.actions, start=1):
+    """Actions by due date (those without one last), numbered in that order."""
+    dated = []
+    for action in session.actions:
         due, iso = _date(action.due, lang) if action.due else ("", "")
-        link = shorten(labels.get(action.link or "", ""), LINK_MAX)
-        lines.append(ActionLine(number, clean(action.what), clean(action.owner), due, iso, link))
+        dated.append((iso or "9999", action.id, action, due, iso))
+    lines = []
+    for number, (_sort, _id, action, due, iso) in enumerate(sorted(dated), start=1):
+        key = action.link or ""
+        link = shorten(labels.get(key, ""), LINK_MAX)
+        what, owner = clean(action.what), clean(action.owner)
+        lines.append(ActionLine(number, what, owner, due, iso, link, key if link else ""))
     return tuple(lines)
 
 
@@ -763,6 +856,7 @@ class Item:
     text: str
     detail: str = ""  # shown after the text, less prominent (author, explanation)
     sub: tuple[str, ...] = ()  # a nested list (merged ideas)
+    mark: str = ""  # shown before the text, stronger: an idea's number "#12"
 
 
 @dataclass(frozen=True, slots=True)
@@ -777,6 +871,7 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
     numeric: tuple[bool, ...]  # right-aligned columns
     footer: tuple[str, ...] = ()  # a total line
+    main: int | None = None  # the column a list shows first when the table is too wide
 
 
 @dataclass(frozen=True, slots=True)
@@ -825,16 +920,17 @@ def labelled(_: Translate, label: str, value: str) -> tuple[str, str]:
 
 
 def summary_report(summary: Summary) -> Report:
-    """The full compte rendu, in the order a reader expects it."""
+    """The full compte rendu, in the order a reader expects it: who, when and where, then
+    what the group decided, then how it got there."""
     _ = translator(summary.lang)
-    blocks: list[Block] = [Heading(1, summary.header.title), _header_fields(summary, _)]
+    blocks: list[Block] = [Heading(1, summary.header.title), _report_header(summary, _)]
     blocks += _decisions_section(summary, _)
     blocks += [Heading(2, _("In brief")), _totals_fields(summary, _)]
-    blocks += _participants_section(summary, _)
     blocks += _rules_section(summary, _)
     blocks += _ideas_section(summary, _)
     blocks += _vote_section(summary, _, limit=None)
     blocks += _actions_section(summary, _)
+    blocks += _notes_section(summary, _)
     blocks += _phases_section(summary, _)
     if summary.closing:
         blocks.append(Text(summary.closing, "quote"))
@@ -844,10 +940,9 @@ def summary_report(summary: Summary) -> Report:
 def overview_report(summary: Summary) -> Report:
     """A shorter report for the terminal: clusters counted, top results, no charts."""
     _ = translator(summary.lang)
-    blocks: list[Block] = [Heading(1, summary.header.title), _header_fields(summary, _)]
+    blocks: list[Block] = [Heading(1, summary.header.title), _report_header(summary, _)]
     blocks += _decisions_section(summary, _)
     blocks += [_totals_fields(summary, _)]
-    blocks += _participants_section(summary, _)
     if summary.clusters:
         rows = tuple((g.label, str(len(g.ideas))) for g in summary.clusters)
         blocks += [Heading(2, _("Ideas")), Table((_("Cluster"), _("Ideas")), rows, (False, True))]
@@ -857,14 +952,27 @@ def overview_report(summary: Summary) -> Report:
     return Report(summary.lang, summary.header.title, tuple(blocks), "")
 
 
-def _header_fields(summary: Summary, _: Translate) -> Fields:
-    header = summary.header
+def _report_header(summary: Summary, _: Translate) -> Fields:
+    """Question, date, hours, place, facilitator, participants, follow-up: the lines a
+    compte rendu opens with, empty ones left out. The template is named only when the
+    title does not already say it; the language never (the reader is reading it)."""
+    header, people = summary.header, summary.participants
+    template = header.template
+    if template.casefold() in header.title.casefold():
+        template = ""
+    if people.names:
+        who = ", ".join(people.names)
+    else:
+        who = str(people.count) if people.count else ""
     pairs = (
         (_("Question"), header.question),
         (_("Date"), header.date),
+        (_("Hours"), header.hours),
+        (_("Place"), header.place),
         (_("Facilitated by"), header.facilitator),
-        (_("Template"), header.template),
-        (_("Language"), header.language),
+        (_("Participants"), who),
+        (_("Next meeting"), header.next_meeting),
+        (_("Template"), template),
     )
     return Fields(tuple(labelled(_, label, value) for label, value in pairs if value))
 
@@ -890,6 +998,21 @@ def _decisions_section(summary: Summary, _: Translate) -> list[Block]:
     return [*blocks, Items(tuple(items), ordered=True)]
 
 
+def _notes_section(summary: Summary, _: Translate) -> list[Block]:
+    blocks: list[Block] = []
+    parked = tuple(Item(n.text) for n in summary.notes if n.kind == "parking")
+    if parked:
+        blocks += [Heading(2, _("Parking: points raised off-topic")), Items(parked)]
+    notes = [n for n in summary.notes if n.kind != "parking"]
+    if notes:
+        blocks.append(Heading(2, _("Notes and quotes")))
+        free = tuple(Item(n.text) for n in notes if n.kind == "note")
+        if free:
+            blocks.append(Items(free))
+        blocks += [Text(n.text, "quote") for n in notes if n.kind == "quote"]
+    return blocks
+
+
 def _totals_fields(summary: Summary, _: Translate) -> Fields:
     totals = summary.totals
     ideas = str(totals.ideas)
@@ -899,34 +1022,16 @@ def _totals_fields(summary: Summary, _: Translate) -> Fields:
         )
         ideas = f"{ideas} ({merged})"
     time = _("{spent} spent, {planned} planned").format(spent=totals.spent, planned=totals.planned)
-    return Fields(
-        (
-            labelled(_, _("Participants"), str(totals.participants)),
-            labelled(_, _("Ideas"), ideas),
-            labelled(_, _("Clusters"), str(totals.clusters)),
-            labelled(_, _("Voters"), str(totals.voters)),
-            labelled(_, _("Actions"), str(totals.actions)),
-            labelled(_, _("Time"), time),
-        )
+    timed = any(p.timed for p in summary.phases)
+    pairs = (
+        (_("Participants"), str(totals.participants)),
+        (_("Ideas"), ideas),
+        (_("Clusters"), str(totals.clusters)),
+        (_("Voters"), str(totals.voters)),
+        (_("Actions"), str(totals.actions)),
+        (_("Time"), time if timed else ""),
     )
-
-
-def _participants_section(summary: Summary, _: Translate) -> list[Block]:
-    people = summary.participants
-    blocks: list[Block] = [Heading(2, _("Participants"))]
-    if people.anonymous:
-        text = plural(
-            summary.lang,
-            people.count,
-            _("{count} participant (anonymous session)."),
-            _("{count} participants (anonymous session)."),
-        )
-        blocks.append(Text(text))
-    elif people.names:
-        blocks.append(Items(tuple(Item(name) for name in people.names)))
-    else:
-        blocks.append(Text(_("No participant recorded."), "note"))
-    return blocks
+    return Fields(tuple(labelled(_, label, value) for label, value in pairs if value))
 
 
 def _rules_section(summary: Summary, _: Translate) -> list[Block]:
@@ -945,21 +1050,40 @@ def _ideas_section(summary: Summary, _: Translate) -> list[Block]:
     blocks: list[Block] = [Heading(2, _("Ideas by cluster"))]
     if not summary.clusters:
         return [*blocks, Text(_("No idea."), "note")]
+    by_cluster = summary.vote_target == "clusters"
     for group in summary.clusters:
         blocks.append(Heading(3, f"{group.label} ({len(group.ideas)})"))
         if not group.ideas:
             blocks.append(Text(_("No idea."), "note"))
             continue
+        first = group.ideas[0]
+        if by_cluster and group.id is not None and first.result:
+            blocks.append(Text(_vote_result(first.rank, first.result, _), "note"))
         items = tuple(
             Item(
                 idea.text,
-                idea.author,
+                " · ".join(
+                    part
+                    for part in (
+                        idea.author,
+                        "" if by_cluster else _vote_result(idea.rank, idea.result, _),
+                    )
+                    if part
+                ),
                 tuple(_("merged: {text}").format(text=text) for text in idea.merged),
+                mark=f"#{idea.id}",
             )
             for idea in group.ideas
         )
         blocks.append(Items(items))
     return blocks
+
+
+def _vote_result(rank: int | None, result: str, _: Translate) -> str:
+    """« Vote : rang 1, 14 gommettes »; '' for what was not voted on."""
+    if rank is None or not result:
+        return ""
+    return _("Vote: rank {rank}, {result}").format(rank=rank, result=result)
 
 
 def _vote_section(summary: Summary, _: Translate, *, limit: int | None) -> list[Block]:
@@ -989,7 +1113,7 @@ def _final_table(vote_round: RoundSummary, _: Translate) -> Table:
         for p in vote_round.final
     )
     headers = (_("Final place"), _("Option"), _("Tie"))
-    return Table(headers, rows, (True, False, False))
+    return Table(headers, rows, (True, False, False), main=1)
 
 
 def _round_fields(vote_round: RoundSummary, _: Translate) -> Fields:
@@ -1054,9 +1178,12 @@ def _actions_section(summary: Summary, _: Translate) -> list[Block]:
 
 
 def _phases_section(summary: Summary, _: Translate) -> list[Block]:
+    """The timing table, only for a session whose phases were timed."""
+    timed = [p for p in summary.phases if p.timed]
+    if not timed:
+        return []
     rows = tuple((p.label, p.planned, p.spent, p.difference) for p in summary.phases)
     totals = summary.totals
-    timed = [p for p in summary.phases if p.timed]
     over = sum(p.spent_seconds - p.planned_seconds for p in timed)
     footer = (_("Total"), totals.planned, totals.spent, _signed(over) if timed else "")
     headers = (_("Phase"), _("Planned"), _("Actual"), _("Difference"))
@@ -1137,7 +1264,8 @@ def _text_block(block: Block, width: int | None = None) -> list[str]:
         for number, item in enumerate(block.items, start=1):
             mark = f"{number}." if block.ordered else "•"
             detail = f" — {item.detail}" if item.detail else ""
-            lines.append(f"  {mark} {item.text}{detail}".replace("\n", " "))
+            text = f"{item.mark} {item.text}" if item.mark else item.text
+            lines.append(f"  {mark} {text}{detail}".replace("\n", " "))
             lines += [f"      ◦ {sub}" for sub in item.sub]
         return lines
     if isinstance(block, Table):
