@@ -83,6 +83,8 @@ class Device:
     address: str
     last_seen: float
     draft: dict[str, int] = field(default_factory=dict)  # dots placed before casting
+    flash: tuple[str, str] | None = None  # (style, message) shown once on the next page
+    kept_text: str = ""  # an idea refused (too long…) comes back in the form
 
 
 @dataclass(frozen=True)
@@ -293,6 +295,9 @@ class Room:
             self._voters_by_address.setdefault(round_id, Counter())[device.address] += 1
         device.draft = {}
         self._changed()
+
+    def ballot_id(self, device: Device, round_id: int) -> int | None:
+        return self._ballots.get(round_id, {}).get(device.id)
 
     def has_voted(self, device: Device, round_id: int) -> bool:
         return device.id in self._ballots.get(round_id, {})
