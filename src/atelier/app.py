@@ -50,6 +50,7 @@ class AtelierApp(Guarded, App[int]):
         Binding("f1", "help", N_("Help"), id="help"),
         Binding("f2", "recall_rules", N_("Rules"), id="recall_rules"),
         Binding("f3", "projector", N_("Projector"), id="projector"),
+        Binding("f10", "phones", N_("Phones"), id="phones"),
         Binding("ctrl+z", "undo", N_("Undo"), id="undo"),
         Binding("ctrl+y", "redo", N_("Redo"), id="redo"),
         Binding("ctrl+o", "home", N_("Sessions"), id="home"),
@@ -66,6 +67,7 @@ class AtelierApp(Guarded, App[int]):
         templates_dir: Path | None = None,
         keymap: dict[str, str] | None = None,
         theme: str | None = None,
+        phones: tuple[str | None, int | None] | None = None,
     ) -> None:
         super().__init__()
         if theme == "light":
@@ -77,6 +79,8 @@ class AtelierApp(Guarded, App[int]):
         self.unexpected_errors: list[BaseException] = []
         self._initial = (open_session, read_only)
         self._keymap_overrides = keymap or {}
+        self.phones: Any = None  # screens.join.PhonesLink while phones are switched on
+        self._phones_at_start = phones  # --phones [--bind ADDR] [--port N]
         from atelier.screens.base import translate_bindings
 
         translate_bindings(self)
@@ -110,9 +114,21 @@ class AtelierApp(Guarded, App[int]):
         session_id, read_only = self._initial
         if session_id:
             self.open_session(session_id, read_only=read_only)
+        if self._phones_at_start and self.handle is not None:
+            from atelier.screens.join import switch_on
 
-    def on_unmount(self) -> None:
+            self.call_later(switch_on, self, *self._phones_at_start)
+
+    async def on_unmount(self) -> None:
+        await self.switch_phones_off()
         self.close_session()
+
+    async def switch_phones_off(self) -> None:
+        """Close the participant port (within 2 s, even with phones connected)."""
+        if self.phones is not None:
+            from atelier.screens.join import switch_off
+
+            await switch_off(self)
 
     def open_session(self, session_id: str, read_only: bool = False) -> None:
         """Open (and own) a session, then show the phase it had reached."""
@@ -137,6 +153,8 @@ class AtelierApp(Guarded, App[int]):
         self.push_screen(phase_screen(self.handle.session.phase))
 
     def close_session(self) -> None:
+        if self.phones is not None:  # phones follow the open session: off with it
+            self.run_worker(self.switch_phones_off(), exit_on_error=False)
         if self.handle is not None:
             if not self.handle.readonly:
                 for phase in PHASES:
@@ -273,7 +291,7 @@ class AtelierApp(Guarded, App[int]):
             self.pop_screen()
         self.refresh_bindings()
 
-    SESSION_ACTIONS = frozenset({"recall_rules", "projector", "undo", "redo", "home"})
+    SESSION_ACTIONS = frozenset({"recall_rules", "projector", "undo", "redo", "home", "phones"})
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Without an open session these keys mean nothing: hidden from the footer."""
@@ -296,6 +314,12 @@ class AtelierApp(Guarded, App[int]):
             self.pop_screen()
         else:
             self.push_screen(RulesRecallScreen())
+
+    async def action_phones(self) -> None:
+        from atelier.screens.join import phones_key
+
+        if self.handle is not None:
+            await phones_key(self)
 
     def action_projector(self) -> None:
         from atelier.screens.projector import ProjectorScreen
@@ -397,6 +421,7 @@ def create_app(
     open_session: str | None = None,
     read_only: bool = False,
     templates_dir: Path | None = None,
+    phones: tuple[str | None, int | None] | None = None,
 ) -> AtelierApp:
     """The one factory used by the CLI, the tests and the snapshots."""
     config = load_config()
@@ -410,4 +435,5 @@ def create_app(
         templates_dir=templates_dir,
         keymap=config.keymap,
         theme=config.theme,
+        phones=phones,
     )
