@@ -24,6 +24,15 @@ from atelier.model import IDEA_MAX
 from atelier.widgets.text import shortened
 
 
+def _removed_at(shown: list[str | None], wanted: list[str]) -> int | None:
+    """The index whose removal turns ``shown`` into ``wanted``, if one removal does."""
+    if len(shown) != len(wanted) + 1:
+        return None
+    index = next((i for i, (a, b) in enumerate(zip(shown, wanted, strict=False)) if a != b), -1)
+    index = len(wanted) if index < 0 else index
+    return index if shown[:index] + shown[index + 1 :] == wanted else None
+
+
 class QueueList(OptionList):
     """The waiting ideas; keys act on the highlighted one."""
 
@@ -106,17 +115,25 @@ class ModerationQueue(Vertical):
         wanted = [str(p.id) for p in room.pending]
         if shown == wanted:
             return
-        highlighted = options.highlighted
-        options.clear_options()
-        options.add_options(
-            Option(
-                Content.assemble((f"{p.name or _('anonymous')}: ", "bold"), shortened(p.text, 300)),
-                id=str(p.id),
-            )
-            for p in room.pending
+        if wanted[: len(shown)] == shown:  # new ideas arrived: append only those (600 phones…)
+            options.add_options(self._option(p) for p in room.pending[len(shown) :])
+        elif (gone := _removed_at(shown, wanted)) is not None:  # one accepted or rejected
+            options.remove_option_at_index(gone)
+        else:
+            highlighted = options.highlighted
+            options.clear_options()
+            options.add_options(self._option(p) for p in room.pending)
+            if room.pending:
+                options.highlighted = min(highlighted or 0, len(room.pending) - 1)
+        if room.pending and options.highlighted is None:
+            options.highlighted = 0
+
+    @staticmethod
+    def _option(item: Any) -> Option:
+        author = item.name or _("anonymous")
+        return Option(
+            Content.assemble((f"{author}: ", "bold"), shortened(item.text, 300)), id=str(item.id)
         )
-        if room.pending:
-            options.highlighted = min(highlighted or 0, len(room.pending) - 1)
 
     def _selected(self) -> int | None:
         options = self.query_one(QueueList)
