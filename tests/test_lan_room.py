@@ -267,5 +267,7 @@ def test_the_phone_follows_the_phase(clock: Clock) -> None:
     assert room.state_for(device).ideas == ()
     room.show_accepted = True
     assert room.state_for(device).ideas == ("Vue",)
+    host.session = model.set_phase(host.session, "results")
+    assert room.state_for(device).view == "wait"
     host.session = model.set_phase(host.session, "summary")
     assert room.state_for(device).view == "end"

@@ -191,7 +191,7 @@ async def test_the_short_code_leads_to_the_join_page(client: TestClient) -> None
     assert response.status == 200
     assert_secure(response)
     response = await client.post("/", data={"code": "nope"})
-    assert response.status == 200 and "Unknown code" in await response.text()
+    assert response.status == 200 and "Code inconnu" in await response.text()
     response = await client.post("/", data={"code": room.code.upper()}, allow_redirects=False)
     assert response.status == 303 and response.headers["Location"] == f"/{room.token}/"
     for _i in range(10):

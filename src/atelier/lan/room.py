@@ -335,7 +335,7 @@ class Room:
             return PhoneState(
                 "ballot", phase, vote_round, voted=self.has_voted(device, vote_round.id)
             )
-        if phase in ("results", "actions", "summary"):
+        if phase == "summary":
             return PhoneState("end", phase)
         return PhoneState("wait", phase)
 

@@ -197,6 +197,8 @@ def _wait_body(room: Room, state: PhoneState, _: Callable[[str], str]) -> str:
         text = _("Welcome! The workshop will start in a moment.")
     elif state.phase == "clustering":
         text = _("The facilitator is grouping the ideas. Look at the screen!")
+    elif state.phase in ("vote", "results"):
+        text = _("The vote is closed: the results are on the screen.")
     else:
         text = _("Look at the screen: the next step will appear here.")
     return f"{_title(room)}<p>{escape(text)}</p>"

@@ -94,6 +94,9 @@ async def switch_on(app: AtelierApp, bind: str | None = None, port: int | None =
 
     if app.handle is None:
         return
+    if app.read_only:
+        app.notify(_("This session is open read-only: nothing can be changed."))
+        return
     if bind:
         await _start(app, bind, port)
         return
