@@ -190,3 +190,24 @@ def test_phones_libraries_are_not_imported_at_start_up() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("size", "qr_shown"), [((80, 24), True), ((120, 40), True), ((60, 20), False)]
+)
+async def test_the_join_screen_fits_or_falls_back_to_the_url(folder, frozen_clock, size, qr_shown):
+    session_id = in_phase(folder, "rules")
+    app = with_phones(folder, session_id)
+    async with app.run_test(size=size) as pilot:
+        await until(lambda: isinstance(app.screen, JoinScreen))
+        await pilot.pause()
+        qr = app.screen.query_one("#join-qr")
+        assert qr.display is qr_shown
+        if qr_shown:
+            lines = qr_lines(app.phones.url)
+            assert qr.region.width == len(lines[0]) and qr.region.height == len(lines)
+            assert qr.region.bottom <= size[1] - 1  # above the footer
+            assert str(qr.styles.color) != str(qr.styles.background)
+        url = app.screen.query_one("#join-url")
+        assert str(url.render()).replace("\n", "") == app.phones.url
+        assert url.region.right <= size[0]

@@ -84,6 +84,7 @@ class ModerationQueue(Vertical):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(classes="phone-aware", **kwargs)
         self.editing: int | None = None
+        self.display = False  # until phones are on: the ideation screen looks as before
 
     def compose(self) -> ComposeResult:
         yield Static(id="moderation-head")
