@@ -145,3 +145,38 @@ async def test_three_phones_in_a_real_browser(folder: SessionFolder) -> None:
         assert voting.rank_dots(phone_totals) == voting.rank_dots(laptop_totals)
     assert errors == []
     assert outside == []
+
+
+async def test_a_phone_without_javascript(folder: SessionFolder) -> None:
+    """Forms only (POST then redirect): join, an idea, then a dot ballot with +/−."""
+    from playwright.async_api import async_playwright
+
+    session_id = prepared(folder)
+    app = with_phones(folder, session_id)
+    async with app.run_test(size=(120, 40)) as pilot, async_playwright() as playwright:
+        await until(lambda: app.phones is not None and app.phones.server is not None, 5)
+        await pilot.press("escape")
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        context = await browser.new_context(java_script_enabled=False, **PHONE)  # type: ignore[arg-type]
+        page = await context.new_page()
+        await page.goto(app.phones.url)
+        await page.fill("#name", "Dina")
+        await page.click("button[type=submit]")
+        await page.fill("#idea", "Sans JavaScript")
+        await page.click("button[type=submit]")
+        await page.wait_for_selector(".flash.ok")
+        await until(lambda: len(app.phones.room.pending) == 1, 2)
+        await pilot.press("f8", "f8")
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        await page.reload()  # no script: the phone reloads by hand
+        await page.click("button[value='plus:1']")  # a round trip to the server
+        assert await page.text_content("#count-1") == "1"
+        assert await page.text_content("#left") == "0"
+        await page.click("button[name=cast]")
+        await page.wait_for_selector(".flash.ok")
+        await browser.close()
+        vote_round = app.session.main_round
+        assert vote_round is not None
+        assert [b.marks for b in app.session.ballots] == [{vote_round.options[1]: 1}]
