@@ -211,3 +211,37 @@ async def test_the_join_screen_fits_or_falls_back_to_the_url(folder, frozen_cloc
         url = app.screen.query_one("#join-url")
         assert str(url.render()).replace("\n", "") == app.phones.url
         assert url.region.right <= size[0]
+
+
+async def test_the_facilitator_picks_among_several_addresses(folder, frozen_clock, monkeypatch):
+    from atelier.lan import server
+    from atelier.screens.dialogs import PickerDialog
+
+    session_id = in_phase(folder, "rules")
+    monkeypatch.setattr(server, "candidate_addresses", lambda: ["127.0.0.1", "127.0.0.2"])
+    app = create_app(folder.root, "fr", open_session=session_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        commands = [c.title for c in app.get_system_commands(app.screen)]
+        assert any(title.startswith("Téléphones (f10)") for title in commands)  # palette
+        await pilot.press("f10")
+        await until(lambda: isinstance(app.screen, PickerDialog))
+        await pilot.press("down", "enter")
+        await until(lambda: isinstance(app.screen, JoinScreen))
+        assert app.phones.server.address == "127.0.0.2"
+        assert app.phones.url.startswith("http://127.0.0.2:")
+        await pilot.press("x")
+        await until(lambda: app.phones is None)
+
+
+async def test_no_network_is_a_message(folder, frozen_clock, monkeypatch):
+    from atelier.lan import server
+
+    session_id = in_phase(folder, "rules")
+    monkeypatch.setattr(server, "candidate_addresses", lambda: [])
+    app = create_app(folder.root, "fr", open_session=session_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f10")
+        await pilot.pause()
+        assert app.phones is None
+        assert any("Aucun réseau" in str(n.message) for n in app._notifications)
