@@ -21,7 +21,7 @@ from atelier.screens.join import JoinScreen, qr_lines
 from atelier.store import SessionFolder
 from atelier.widgets.moderation import ModerationQueue
 
-from uikit import make_session
+from uikit import HOSTILE, make_session
 
 SIZE = (120, 40)
 
@@ -245,3 +245,35 @@ async def test_no_network_is_a_message(folder, frozen_clock, monkeypatch):
         await pilot.pause()
         assert app.phones is None
         assert any("Aucun réseau" in str(n.message) for n in app._notifications)
+
+
+async def test_the_queue_shows_hostile_text_literally_and_edits_and_accepts_all(
+    folder, frozen_clock
+):
+    session_id = in_phase(folder, "ideation")
+    app = with_phones(folder, session_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(lambda: isinstance(app.screen, JoinScreen))
+        await pilot.press("escape")
+        room = app.phones.room
+        device = room.join("<i>Zoé</i>", "127.0.0.1")
+        for text in HOSTILE:
+            room.submit_idea(device, text)
+            await asyncio.sleep(0.6)  # under the per-phone rate limit
+        queue = app.screen.query_one("QueueList")
+        await until(lambda: queue.option_count == len(HOSTILE))
+        shown = [str(queue.get_option_at_index(i).prompt) for i in range(queue.option_count)]
+        for text, line in zip(HOSTILE, shown, strict=True):
+            assert line == f"<i>Zoé</i>: {model.clean_text(text, 'x', max_len=1000)}"
+        await pilot.press("ctrl+g", "e")
+        await pilot.press(*" ok", "enter")
+        await pilot.pause()
+        assert app.session.ideas[-1].text == "[bold]gras[/bold] ok"
+        await pilot.press("t")  # accept all: the rest goes to the board
+        await pilot.pause()
+        texts = [i.text for i in folder.load(session_id).ideas]
+        assert texts[-len(HOSTILE) :] == [
+            "[bold]gras[/bold] ok",
+            *(model.clean_text(t, "x", max_len=1000) for t in HOSTILE[1:]),
+        ]
+        assert queue.option_count == 0 and room.accept_all

@@ -89,7 +89,7 @@ class ModerationQueue(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(id="moderation-head")
         yield QueueList(id="moderation-list")
-        yield Input(max_length=IDEA_MAX, id="moderation-edit")
+        yield Input(max_length=IDEA_MAX, select_on_focus=False, id="moderation-edit")
 
     @property
     def room(self) -> Any:
@@ -171,6 +171,7 @@ class ModerationQueue(Vertical):
         field = self.query_one("#moderation-edit", Input)
         field.display = True
         field.value = item.text
+        field.cursor_position = len(item.text)
         field.focus()
 
     @on(Input.Submitted, "#moderation-edit")
