@@ -277,3 +277,29 @@ async def test_the_queue_shows_hostile_text_literally_and_edits_and_accepts_all(
             *(model.clean_text(t, "x", max_len=1000) for t in HOSTILE[1:]),
         ]
         assert queue.option_count == 0 and room.accept_all
+
+
+def test_open_with_phones_on_the_command_line(folder, monkeypatch):
+    from atelier import cli
+
+    session_id = in_phase(folder, "rules")
+    seen: dict[str, object] = {}
+
+    class Fake:
+        return_code = 0
+
+        def run(self) -> None:
+            seen["ran"] = True
+
+    def fake_create_app(root, **kwargs):  # type: ignore[no-untyped-def]
+        seen.update(kwargs)
+        return Fake()
+
+    monkeypatch.setattr("atelier.app.create_app", fake_create_app)
+    args = ["--dir", str(folder.root), "open", session_id[:6], "--phones"]
+    assert cli.main([*args, "--bind", "127.0.0.1", "--port", "9000"]) == 0
+    assert seen["phones"] == ("127.0.0.1", 9000) and seen["ran"]
+    assert cli.main(args) == 0
+    assert seen["phones"] == (None, None)
+    assert cli.main(args[:-1]) == 0
+    assert seen["phones"] is None
