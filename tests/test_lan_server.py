@@ -245,3 +245,32 @@ async def test_a_dot_ballot_without_javascript(host: FakeHost) -> None:
         ballots = host.session.ballots_of(vote_round.id)
         assert len(ballots) == 1 and ballots[0].marks == {vote_round.options[2]: 1}
         assert ballots[0].voter_id is None
+
+
+async def test_a_majority_judgment_ballot_needs_every_grade(host: FakeHost) -> None:
+    host.session = voting_session("mj")
+    room = Room(host)
+    app = make_app(room, set())
+    server = TestServer(app, host="127.0.0.1")
+    async with TestClient(server) as client:
+        app[HOSTS_KEY].add(f"127.0.0.1:{server.port}")
+        token = await joined(client)
+        vote_round = room.open_round()
+        assert vote_round is not None
+        page = await (await client.get(f"/{token}/")).text()
+        assert page.count("type='radio' name='o0'") == len(vote_round.grades)
+        assert "required" in page
+        response = await client.post(
+            f"/{token}/ballot", data={"round": str(vote_round.id), "o0": "2", "cast": "1"}
+        )
+        assert "chaque option" in await response.text() or "every option" in await response.text()
+        assert host.session.ballots == ()
+        marks = {f"o{i}": str(i) for i in range(3)}
+        response = await client.post(
+            f"/{token}/ballot", data={"round": str(vote_round.id), **marks, "cast": "1"}
+        )
+        assert "flash ok" in await response.text()
+        ballot = host.session.ballots[0]
+        assert ballot.marks == {o: i for i, o in enumerate(vote_round.options)}
+        page = await (await client.get(f"/{token}/?change=1")).text()
+        assert "value='2' required checked" in page  # the ballot to change, as cast
