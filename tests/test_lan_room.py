@@ -271,3 +271,37 @@ def test_the_phone_follows_the_phase(clock: Clock) -> None:
     assert room.state_for(device).view == "wait"
     host.session = model.set_phase(host.session, "summary")
     assert room.state_for(device).view == "end"
+
+
+@settings(max_examples=150)
+@given(
+    method=st.sampled_from(["dot", "mj"]),
+    marks=st.lists(st.one_of(st.none(), st.integers(-5, 12)), min_size=3, max_size=3),
+    extra=st.booleans(),
+)
+def test_any_phone_ballot_is_stored_valid_or_refused(
+    method: str, marks: list[int | None], extra: bool
+) -> None:
+    host = FakeHost(voting_session(method))
+    room = Room(host, Clock())
+    vote_round = room.open_round()
+    assert vote_round is not None
+    ballot: dict[str, int | None] = dict(zip(vote_round.options, marks, strict=True))
+    if extra:
+        ballot["idea:999"] = 1
+    if method == "dot":
+        ballot = {k: v for k, v in ballot.items() if v}
+    try:
+        room.cast(room.join("Awa", "10.0.0.2"), vote_round.id, ballot)
+    except AtelierError as error:
+        assert error.message and host.session.ballots == ()
+        return
+    (stored,) = host.session.ballots
+    values = [stored.marks.get(o) for o in vote_round.options]
+    if method == "dot":
+        voting.validate_dot_ballot(
+            [v or 0 for v in values], vote_round.dots_per_voter, vote_round.max_per_option
+        )
+    else:
+        assert None not in values
+        voting.validate_mj_ballot(values, len(vote_round.grades))
