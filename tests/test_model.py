@@ -43,6 +43,7 @@ from atelier.model import (
     rename_cluster,
     rename_participant,
     reopen_round,
+    replace_ballot,
     set_idea_author,
     set_phase,
     set_planned_minutes,
@@ -128,6 +129,7 @@ COVERED = {
     "set_voters",
     "set_tally",
     "cast_ballot",
+    "replace_ballot",
     "keep_tie",
     "set_decisions",
     "reset_decisions",
@@ -139,6 +141,7 @@ COVERED = {
 }
 NOT_UNDOABLE = {
     "cast_ballot",
+    "replace_ballot",
     "set_phase",
     "leave_phase",
     "timer_start",
@@ -794,6 +797,24 @@ def test_cast_ballot(frozen_clock: Any) -> None:
         {"cluster:1": 2},
     )
     refuses("Not found: vote round 3.", cast_ballot, s, 3, {})
+
+
+def test_replace_ballot_swaps_one_equal_ballot_and_keeps_the_box_canonical() -> None:
+    s = cast_ballot(dot_round(), 1, {"cluster:2": 1})
+    s = cast_ballot(s, 1, {"cluster:1": 1})
+    s = replace_ballot(s, 1, {"cluster:2": 1}, {"cluster:1": 1})
+    assert s.round(1).ballots == ({"cluster:1": 1}, {"cluster:1": 1})
+    refuses("This ballot is no longer in the box.", replace_ballot, s, 1, {"cluster:2": 1}, {})
+    refuses(
+        "Option 1: 2 is more than the 1 dots allowed on one option.",
+        replace_ballot,
+        s,
+        1,
+        {"cluster:1": 1},
+        {"cluster:1": 2},
+    )
+    assert s.round(1).ballots == ({"cluster:1": 1}, {"cluster:1": 1})  # refused: unchanged
+    refuses("This vote is closed.", replace_ballot, close_round(s, 1), 1, {"cluster:1": 1}, {})
 
 
 def test_cast_ballot_anonymous_session_stores_no_name() -> None:

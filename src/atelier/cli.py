@@ -101,6 +101,11 @@ def build_parser() -> argparse.ArgumentParser:
     opener = commands.add_parser("open", help=_("open a session in the TUI"))
     opener.add_argument("id", help=_("session id (or a unique prefix)"))
     opener.add_argument("--read-only", action="store_true", help=_("view without changing"))
+    opener.add_argument(
+        "--phones", action="store_true", help=_("let the room take part from its phones")
+    )
+    opener.add_argument("--bind", default=None, help=_("address phones connect to"))
+    opener.add_argument("--port", type=int, default=None, help=_("port for phones (default 8765)"))
 
     commands.add_parser("list", help=_("list the sessions of the folder"))
 
@@ -206,6 +211,7 @@ def run_tui(args: argparse.Namespace, folder: SessionFolder) -> int:
         open_session=session_id,
         read_only=getattr(args, "read_only", False),
         templates_dir=args.templates,
+        phones=(args.bind, args.port) if getattr(args, "phones", False) else None,
     )
     app.run()
     return int(app.return_code or 0)

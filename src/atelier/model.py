@@ -1287,6 +1287,25 @@ def cast_ballot(
     return replace(session, rounds=_replace_item(session.rounds, round_id, new))
 
 
+@operation(N_("change a ballot"), undoable=False, sealed=True)
+def replace_ballot(
+    session: Session, round_id: int, previous: dict[str, int], marks: dict[str, int]
+) -> Session:
+    """A voter changes their secret ballot while the vote is open (a phone that votes
+    again): one ballot equal to ``previous`` leaves the box, the new one goes in. Ballots
+    that are equal cannot be told apart, so which one leaves says nothing about anyone."""
+    vote_round = _open_round(session, round_id)
+    old = check_ballot(vote_round, previous)
+    new = check_ballot(vote_round, marks)
+    ballots = list(vote_round.ballots)
+    if old not in ballots:
+        raise AtelierError(_("This ballot is no longer in the box."))
+    ballots.remove(old)
+    box = tuple(sorted((*ballots, new), key=ballot_key))
+    changed = replace(vote_round, ballots=box)
+    return replace(session, rounds=_replace_item(session.rounds, round_id, changed))
+
+
 def _labels_of(session: Session, vote_round: VoteRound) -> dict[str, str]:
     """The labels of a round's options as they read now, kept with the round."""
     labels = dict(vote_round.labels)
