@@ -312,3 +312,18 @@ async def test_english_similar_hint_quotes_with_english_quotes(demo: Path) -> No
         await pilot.pause()
         text = drawn(app)
     assert "Close to #16 “" in text and "ctrl+f to merge" in text, text
+
+
+async def test_the_report_on_screen_never_starts_a_line_with_french_punctuation(
+    demo: Path,
+) -> None:
+    """Textual's Markdown collapses every space, no-break ones too: « bienveillant ? » once
+    ended one line and put « ? » alone on the next."""
+    app = create_app(demo, "fr", open_session=DEMO_ID)
+    async with app.run_test(size=SMALL) as pilot:
+        await goto("summary")(pilot)
+        await pilot.pause()
+        text = drawn(app)
+    assert "bienveillant ?" in text
+    orphans = [line for line in text.splitlines() if re.match(r"^\s*[?:;!»]", line)]
+    assert not orphans, orphans
