@@ -25,7 +25,7 @@ from atelier.demo import DEMO_FILE, DEMO_ID
 from atelier.store import SessionFolder
 from atelier.widgets.fields import TextField
 from atelier.widgets.tables import fit_rows
-from atelier.widgets.tickbox import TickBox
+from atelier.widgets.tickbox import RadioChoice, TickBox
 from atelier.widgets.typography import keep_no_break_spaces
 
 SMALL = (80, 24)
@@ -182,6 +182,16 @@ def test_tick_boxes_differ_by_character() -> None:
     """Under NO_COLOR a ticked box and an empty one differ by what they draw."""
     assert TickBox("x", value=True).BUTTON_INNER == "X"
     assert TickBox("x", value=False).BUTTON_INNER == " "
+    assert RadioChoice("x", value=True).BUTTON_INNER == "●"
+    assert RadioChoice("x", value=False).BUTTON_INNER == " "
+
+
+async def test_the_kind_of_a_parked_point_reads_without_colour(demo: Path) -> None:
+    app = create_app(demo, "fr", open_session=DEMO_ID)
+    async with app.run_test(size=SMALL) as pilot:
+        await press("f10", phase="ideation")(pilot)
+        text = drawn(app)
+    assert "▐●▌ Parking" in text and "▐ ▌ Note" in text and "▐ ▌ Verbatim" in text
 
 
 def test_no_break_spaces_never_break_a_line() -> None:

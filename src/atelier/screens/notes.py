@@ -7,11 +7,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import Input, Label, RadioButton, RadioSet
+from textual.widgets import Input, Label, RadioSet
 
 from atelier.i18n import N_, _
 from atelier.model import NOTE_KINDS
 from atelier.widgets.fields import TextField
+from atelier.widgets.tickbox import RadioChoice
 
 from .dialogs import Dialog
 
@@ -34,7 +35,7 @@ class NoteDialog(Dialog):
             yield TextField(placeholder=_("The point, then Enter"), id="note-text")
             with RadioSet(id="note-kind"):
                 for kind in NOTE_KINDS:
-                    yield RadioButton(_(NOTE_KIND_LABELS[kind]), value=kind == "parking")
+                    yield RadioChoice(_(NOTE_KIND_LABELS[kind]), value=kind == "parking")
             yield Label(Content(_("Enter: keep · Tab: kind · Escape: cancel")), classes="hint")
 
     @on(Input.Submitted)
