@@ -100,7 +100,7 @@ async def test_summary_shows_the_report_with_hostile_text_as_typed(folder, froze
             expected = model.clean_text(text, "x", max_len=1000)
             assert expected in shown, expected
         assert "[bold]parking[/bold] | # <i>" in shown
-        assert "Parking : points hors sujet mis de côté" in shown
+        assert "Parking\u00a0: points hors sujet mis de côté" in shown  # no-break space kept
         await pilot.press("down", "pagedown", "end")  # the keys scroll the report
         await pilot.pause()
         assert app.unexpected_errors == []
