@@ -337,3 +337,24 @@ async def test_the_report_on_screen_never_starts_a_line_with_french_punctuation(
     assert "bienveillant ?" in text
     orphans = [line for line in text.splitlines() if re.match(r"^\s*[?:;!»]", line)]
     assert not orphans, orphans
+
+
+async def test_the_export_folder_shown_from_tilde_is_the_home_folder(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The folder field reads « ~/… »; exporting writes there, never into a folder named
+    « ~ » under the working folder (as once happened)."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    app = create_app(demo, "fr", open_session=DEMO_ID)
+    async with app.run_test(size=SMALL) as pilot:
+        await press("x", phase="summary")(pilot)
+        field = app.screen.query_one("#export-folder", TextField)
+        field.value = "~/rapports"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        text = drawn(app)
+    written = sorted(p.suffix for p in (home / "rapports").iterdir())
+    assert written == [".html", ".md", ".odt"]
+    assert not (tmp_path / "~").exists() and "Dans ~/rapports" in text

@@ -173,7 +173,8 @@ class SummaryScreen(PhaseScreen):
             if not options["formats"]:
                 self.notify(_("Tick at least one format."), severity="warning")
                 return
-            folder = Path(options["folder"] or export_folder(self.atelier.folder.root))
+            typed = options["folder"]  # shown from « ~ »: the home folder, as in a shell
+            folder = Path(typed).expanduser() if typed else export_folder(self.atelier.folder.root)
             written: list[Path] = []
             try:
                 folder.mkdir(parents=True, exist_ok=True)
@@ -182,7 +183,7 @@ class SummaryScreen(PhaseScreen):
                         export_session(
                             self.session,
                             fmt,
-                            folder,
+                            folder=folder,
                             bom=options["bom"],
                             anonymous=options.get("anonymous", False),
                         )
