@@ -162,7 +162,7 @@ async def test_export_dialog_fits_and_focus_stays_visible(demo: Path) -> None:
             assert shown in text
         folder_field = app.screen.query_one("#export-folder", TextField)
         assert folder_field.value.endswith("sessions/exports")
-        assert folder_field.value[:20] in text  # the absolute path, from its start
+        assert folder_field.value[:20] in text  # the path, from its start
         dialog = app.screen
         for _ in range(8):  # every widget focus reaches is inside the screen
             await pilot.press("tab")
@@ -339,10 +339,10 @@ async def test_the_report_on_screen_never_starts_a_line_with_french_punctuation(
     assert not orphans, orphans
 
 
-async def test_the_export_folder_shown_from_tilde_is_the_home_folder(
+async def test_an_export_folder_typed_from_tilde_is_in_the_home_folder(
     demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The folder field reads « ~/… »; exporting writes there, never into a folder named
+    """A folder typed « ~/… » is in the home folder, as in a shell; never a folder named
     « ~ » under the working folder (as once happened)."""
     home = tmp_path / "home"
     home.mkdir()
@@ -357,4 +357,4 @@ async def test_the_export_folder_shown_from_tilde_is_the_home_folder(
         text = drawn(app)
     written = sorted(p.suffix for p in (home / "rapports").iterdir())
     assert written == [".html", ".md", ".odt"]
-    assert not (tmp_path / "~").exists() and "Dans ~/rapports" in text
+    assert not (tmp_path / "~").exists() and "rapports :" in text

@@ -6,6 +6,7 @@ room is escaped by the exporter, so ``[/]``, ``<b>`` or ``# `` show as typed."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,7 +25,6 @@ from atelier.widgets.tickbox import TickBox
 
 from .base import PhaseScreen
 from .dialogs import Choice, Dialog, MessageDialog, PickerDialog, TextPrompt
-from .home import shown_path
 
 if TYPE_CHECKING:
     from atelier.app import AtelierApp
@@ -44,11 +44,22 @@ def export_folder(sessions_root: Path) -> Path:
     return sessions_root / "exports"
 
 
+def short_path(path: Path) -> str:
+    """A folder for a field or a message at 80 columns: the home folder written « ~ », as a
+    shell does (the field reads it back the same way)."""
+    path = path.absolute()
+    try:
+        inside = path.relative_to(Path.home())
+    except (ValueError, RuntimeError):  # elsewhere, or no home folder known
+        return str(path)
+    return "~" if inside == Path() else f"~{os.sep}{inside}"
+
+
 def written_lines(folder: Path, files: list[Path]) -> list[str]:
     """The folder once, then each file by its whole name: five paths cut at the same place
     would all look alike."""
     return [
-        _("In {folder}:").format(folder=shown_path(folder)),
+        _("In {folder}:").format(folder=short_path(folder)),
         *(f"  {path.name}" for path in files),
     ]
 
@@ -78,7 +89,7 @@ class ExportDialog(Dialog):
                 _("Anonymous: no participant name"), value=False, id="anonymous", compact=True
             )
             yield Label(_("Folder"), classes="folder-label")
-            yield TextField(shown_path(self.folder), id="export-folder")
+            yield TextField(short_path(self.folder), id="export-folder")
             yield Label(
                 Content(_("Space: tick · Enter in the folder or ctrl+s: export · Escape: cancel")),
                 classes="hint",

@@ -8,7 +8,6 @@ and start the next with « ». Their word pattern is swapped for one that keeps 
 from __future__ import annotations
 
 import re
-
 from typing import Any
 
 import rich._wrap
