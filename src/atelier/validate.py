@@ -583,14 +583,8 @@ def _check_ballot(marks: Mapping[str, int], vote_round: VoteRound, where: str) -
     for option in marks:
         if option not in vote_round.options:
             _unknown(where, "marks", option)
-    values = [marks.get(o) for o in vote_round.options]
     try:
-        if vote_round.method == "dot":
-            voting.validate_dot_ballot(
-                [v or 0 for v in values], vote_round.dots_per_voter, vote_round.max_per_option
-            )
-        else:
-            voting.validate_mj_ballot(values, len(vote_round.grades))
+        model.check_ballot(vote_round, dict(marks))  # the rules a ballot is cast with
     except AtelierError as error:
         refuse(where, error.message)
 
