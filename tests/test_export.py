@@ -31,7 +31,7 @@ from atelier.export.markdown import escape
 from atelier.model import Session
 
 SRC = Path(__file__).parents[1] / "src" / "atelier"
-MY_SOURCES = [SRC / "summary.py", *sorted((SRC / "export").glob("*.py"))]
+MY_SOURCES = [*sorted((SRC / "summary").glob("*.py")), *sorted((SRC / "export").glob("*.py"))]
 
 HOSTILE = (
     "=SUM(A1:A9)",

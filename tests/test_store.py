@@ -779,7 +779,7 @@ def test_undo_log_keeps_the_last_steps(
 ) -> None:
     """The store keeps 200 steps; the trimming is checked with a smaller limit."""
     assert store.UNDO_LIMIT == 200
-    monkeypatch.setattr(store, "UNDO_LIMIT", 25)
+    monkeypatch.setattr("atelier.store.handle.UNDO_LIMIT", 25)
     session_id = folder.create("Long session", lang="en")
     with folder.open(session_id) as opened:
         for number in range(40):
@@ -856,7 +856,7 @@ def test_disk_full_keeps_the_change_and_retries(
     with folder.open(session_id) as opened:
         saved = doc(opened)
         monkeypatch.setattr(atomicio.os, "replace", no_space)
-        monkeypatch.setattr(store, "append_line", no_space)  # the journal too
+        monkeypatch.setattr("atelier.store.journal.append_line", no_space)  # the journal too
         with pytest.raises(SaveFailed) as info:
             opened.apply(add_idea, "two")
         assert info.value.message == (
@@ -893,8 +893,8 @@ def test_read_only_folder_on_undo(folder: SessionFolder, monkeypatch: pytest.Mon
         raise OSError(errno.EROFS, os.strerror(errno.EROFS))
 
     with folder.open(session_id) as opened:
-        monkeypatch.setattr(store, "atomic_write", read_only)
-        monkeypatch.setattr(store, "append_line", read_only)
+        monkeypatch.setattr("atelier.store.journal.atomic_write", read_only)
+        monkeypatch.setattr("atelier.store.journal.append_line", read_only)
         with pytest.raises(SaveFailed, match="the disk is read-only"):
             opened.undo()
         assert [i.text for i in opened.session.ideas] == ["one"]
