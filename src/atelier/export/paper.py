@@ -19,7 +19,7 @@ from atelier.errors import AtelierError
 from atelier.export import odt, write_free
 from atelier.export.odt import _append_text, _paragraph, _span, _styled, _sub
 from atelier.i18n import plural, translator
-from atelier.model import Session, VoteRound, grades_for
+from atelier.model import Session, current_round, grades_for
 from atelier.summary import clean
 
 CARDS_PER_PAGE = 8  # 2 columns × 4 rows of A4
@@ -50,14 +50,6 @@ class BallotPaper:
     dots: int
     cap: int
     grades: tuple[str, ...]  # best first
-
-
-def current_round(session: Session) -> VoteRound | None:
-    """The round being collected: the latest open one, else the latest one."""
-    open_rounds = [r for r in session.rounds if not r.closed_at]
-    if open_rounds:
-        return max(open_rounds, key=lambda r: r.id)
-    return max(session.rounds, key=lambda r: r.id) if session.rounds else None
 
 
 def _option_label(session: Session, key: str) -> str:

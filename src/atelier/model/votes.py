@@ -243,6 +243,12 @@ def set_tally(session: Session, round_id: int, option: str, counts: Sequence[int
     return replace(session, rounds=_replace_item(session.rounds, round_id, new))
 
 
+def current_round(session: Session) -> VoteRound | None:
+    """The round being collected: the latest open one, else the latest one (closed)."""
+    open_rounds = [r for r in session.rounds if not r.closed_at]
+    return max(open_rounds or session.rounds, key=lambda r: r.id, default=None)
+
+
 def ballot_key(marks: dict[str, int]) -> tuple[tuple[str, int], ...]:
     """The canonical order of a pile of ballots: by content, never by arrival."""
     return tuple(sorted(marks.items()))

@@ -29,14 +29,6 @@ from .setup import VOTE_METHOD_LABELS, VOTE_MODE_LABELS, VOTE_TARGET_LABELS
 # --------------------------------------------------------------------------- shared helpers
 
 
-def current_round(session: Session) -> VoteRound | None:
-    """The round being collected: the latest open one, else the latest one (closed)."""
-    open_rounds = [r for r in session.rounds if not r.closed_at]
-    if open_rounds:
-        return max(open_rounds, key=lambda r: r.id)
-    return max(session.rounds, key=lambda r: r.id) if session.rounds else None
-
-
 def round_title(session: Session, vote_round: VoteRound) -> str:
     """« Main vote » (the only vote), « Vote 2 », or « Run-off 1 » (numbered in order)."""
     return summary.round_titles(session, _).get(vote_round.id, _("Main vote"))
@@ -321,7 +313,7 @@ class VoteScreen(PhaseScreen):
 
     # ---- state
     def _round(self) -> VoteRound | None:
-        return current_round(self.session)
+        return model.current_round(self.session)
 
     def _state(self) -> str:
         """before (no vote yet), tally, ballot (collecting), closed."""
