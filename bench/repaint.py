@@ -54,7 +54,7 @@ from textual.pilot import Pilot  # noqa: E402
 from textual.widgets import Input  # noqa: E402
 
 from atelier.app import AtelierApp, create_app  # noqa: E402
-from atelier.widgets.idealist import IdeaList  # noqa: E402
+from atelier.widgets.ideas_view import IdeasView  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"
 TARGET_MS = 50.0
@@ -219,7 +219,7 @@ async def enter_idea(pilot: Pilot, clock: FrameClock, count: int) -> list[Timing
     return times
 
 
-async def _ready_board(pilot: Pilot) -> IdeaList:
+async def _ready_board(pilot: Pilot) -> IdeasView:
     screen = pilot.app.screen
     for _ in range(1000):
         panel = screen.current_panel() if hasattr(screen, "current_panel") else None

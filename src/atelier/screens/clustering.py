@@ -19,7 +19,7 @@ from textual.widgets import Static
 from atelier import clustering, model
 from atelier.i18n import N_, _, get_language, plural
 from atelier.model import Cluster, Idea
-from atelier.widgets.idealist import IdeaList
+from atelier.widgets.ideas_view import IdeasView
 from atelier.widgets.text import shortened, show
 
 from .base import PhaseScreen
@@ -37,7 +37,7 @@ class ClusterPanel(Vertical):
         super().__init__(classes="cluster-panel", **kwargs)
         self.cluster = cluster
         self.number = number
-        self.ideas = IdeaList(author_of, classes="cluster-ideas")
+        self.ideas = IdeasView(author_of, classes="cluster-ideas")
 
     @property
     def cluster_id(self) -> int | None:
@@ -143,7 +143,7 @@ class ClusteringScreen(PhaseScreen):
     # ---- selection
     def current_panel(self) -> ClusterPanel | None:
         focused = self.focused
-        if isinstance(focused, IdeaList) and isinstance(focused.parent, ClusterPanel):
+        if isinstance(focused, IdeasView) and isinstance(focused.parent, ClusterPanel):
             return focused.parent
         return None
 
@@ -337,7 +337,7 @@ class ClusteringScreen(PhaseScreen):
             return
         self.app.push_screen(SuggestionsScreen())
 
-    @on(IdeaList.OptionSelected)
-    def idea_selected(self, event: IdeaList.OptionSelected) -> None:
+    @on(IdeasView.Selected)
+    def idea_selected(self, event: IdeasView.Selected) -> None:
         event.stop()
         self.action_move_to()
