@@ -8,12 +8,15 @@ S opens explained group suggestions, accepted or rejected one by one.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Self
 
+from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.geometry import Region
 from textual.widgets import Static
 
 from atelier import clustering, model
@@ -28,6 +31,45 @@ from .vote import round_title
 
 UNCLASSIFIED = "none"
 NEW_CLUSTER = "new"
+
+
+def _common(a: str, b: str) -> int:
+    """Length of the common start of ``a`` and ``b``."""
+    return next(
+        (n for n, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
+    )
+
+
+class BoardHint(Static):
+    """The one-line hint over the board. A move changes a count in it: only those cells
+    are repainted, because Textual redraws the bounding box of everything that changed,
+    and a full-width line above the two columns involved would take in every column."""
+
+    _changed: Region | None = None
+
+    def show(self, content: Content) -> None:
+        old = self.content
+        if not isinstance(old, Content) or old.spans or content.spans:
+            show(self, content, layout=False)
+            return
+        before, after = old.plain, content.plain
+        if before == after:
+            return
+        start = _common(before, after)
+        end = len(after) - _common(before[start:][::-1], after[start:][::-1])
+        if len(before) != len(after):  # the tail moved: repaint to the longer end
+            end = max(len(before), len(after))
+        longer = after if len(after) >= len(before) else before
+        self._changed = Region(cell_len(after[:start]), 0, max(1, cell_len(longer[start:end])), 1)
+        try:
+            self.update(content, layout=False)
+        finally:
+            self._changed = None
+
+    def refresh(self, *regions: Region, **kwargs: bool) -> Self:
+        if self._changed is not None and not regions:
+            regions = (self._changed,)
+        return super().refresh(*regions, **kwargs)
 
 
 class ClusterPanel(Vertical):
@@ -88,7 +130,7 @@ class ClusteringScreen(PhaseScreen):
     ]
 
     def compose_body(self) -> ComposeResult:
-        yield Static(id="board-hint")
+        yield BoardHint(id="board-hint")
         yield Horizontal(id="board")
 
     def panels(self) -> list[ClusterPanel]:
@@ -107,15 +149,13 @@ class ClusteringScreen(PhaseScreen):
             for panel, cluster in zip(panels, wanted, strict=True):
                 panel.fill(cluster, by_cluster.get(panel.cluster_id, []))
         placed = len(s.ideas) - len(by_cluster.get(None, []))
-        show(
-            self.query_one("#board-hint", Static),
+        self.query_one("#board-hint", BoardHint).show(
             Content(
                 _(
                     "Ideas placed: {placed} of {total} · clusters: {clusters} · 0–9 move the "
                     "selected idea"
                 ).format(placed=placed, total=len(s.ideas), clusters=len(s.clusters))
-            ),
-            layout=False,
+            )
         )
 
     def _rebuild_board(
