@@ -60,7 +60,7 @@ from textual.pilot import Pilot  # noqa: E402
 from textual.widgets import Input  # noqa: E402
 
 from atelier.app import AtelierApp, create_app  # noqa: E402
-from atelier.i18n import _  # noqa: E402
+from atelier.i18n import _ as translate  # noqa: E402
 from atelier.widgets.ideas_view import IdeasView  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -291,7 +291,7 @@ async def open_suggestions(pilot: Pilot, clock: FrameClock, count: int) -> list[
     from atelier.screens.suggestions import SuggestionsScreen
 
     await _ready_board(pilot)
-    title = _("Suggested groups")
+    title = translate("Suggested groups")
     times = []
     for _round in range(count):
         await clock.settle(pilot, time.perf_counter())
