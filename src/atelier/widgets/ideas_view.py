@@ -13,6 +13,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from itertools import accumulate
+from math import ceil
 from typing import ClassVar
 
 from textual import events
@@ -23,6 +24,7 @@ from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import Reactive, reactive
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 from textual.style import Style
 from textual.visual import Visual
@@ -93,8 +95,9 @@ class IdeasView(Guarded, ScrollView, can_focus=True):
     COMPONENT_CLASSES: ClassVar[set[str]] = {"ideas-view--idea", "ideas-view--highlighted"}
 
     # The list's own size is fixed by its CSS: what it scrolls over growing or shrinking
-    # needs its scrollbars updated (``_scroll_update``), not a layout of the whole screen.
-    virtual_size = Reactive(Size(0, 0), layout=False)
+    # needs its scrollbars updated (``_scroll_update``), not a layout of the whole screen,
+    # nor a repaint of every line (sync repaints from the first idea that changed).
+    virtual_size = Reactive(Size(0, 0), layout=False, repaint=False)
     highlighted: reactive[int | None] = reactive(None)
     """Position of the highlighted idea, or None when the list is empty."""
 
@@ -146,20 +149,27 @@ class IdeasView(Guarded, ScrollView, can_focus=True):
         old = self._shown
         if len(old) == len(ideas) and all(e.idea is i for e, i in zip(old, ideas, strict=True)):
             return
-        by_id = {entry.idea.id: entry for entry in old}
-        shown: list[_Entry] = []
-        for idea in ideas:
+        # the usual change is one idea added, removed or edited: the entries before and
+        # after it are the same objects and are kept without looking them up
+        common = min(len(old), len(ideas))
+        first = 0
+        while first < common and old[first].idea is ideas[first]:
+            first += 1
+        tail = 0
+        while tail < common - first and old[-1 - tail].idea is ideas[-1 - tail]:
+            tail += 1
+        by_id = {entry.idea.id: entry for entry in old[first : len(old) - tail]}
+        middle: list[_Entry] = []
+        for idea in ideas[first : len(ideas) - tail]:
             entry = by_id.get(idea.id)
             if entry is None or (entry.idea is not idea and entry.idea != idea):
                 entry = self._entry(idea)
-            shown.append(entry)
-        first = next(
-            (n for n, (a, b) in enumerate(zip(old, shown, strict=False)) if a is not b),
-            min(len(old), len(shown)),
-        )
-        self._shown = shown
-        if first == len(old) == len(shown):
-            return  # equal ideas, new objects: nothing to draw
+            middle.append(entry)
+        self._shown = [*old[:first], *middle, *old[len(old) - tail :]]
+        while first < common and old[first] is self._shown[first]:
+            first += 1  # equal ideas in new objects keep their entry: nothing to redraw
+        if first == len(old) == len(ideas):
+            return
         self._layout_lines()
         if self.highlighted is not None:
             self.highlighted = self.validate_highlighted(self.highlighted)
@@ -184,9 +194,36 @@ class IdeasView(Guarded, ScrollView, can_focus=True):
         """Where each idea starts: a sum over the heights, without measuring any idea."""
         self._starts = [0, *accumulate(entry.height for entry in self._shown)]
         size = Size(self._width, self._starts[-1])
-        if size != self.virtual_size:
-            self.virtual_size = size
+        if size == self.virtual_size:
+            return
+        same_bar = self._same_scrollbar(self.virtual_size.height, size.height)
+        self.virtual_size = size
+        if same_bar:  # an idea more or less among thousands: the thumb does not move
+            self.vertical_scrollbar.set_reactive(ScrollBar.window_virtual_size, size.height)
+        else:
             self._scroll_update(size)
+
+    def _same_scrollbar(
+        self, before: int, after: int, position: float | None = None, moved: float | None = None
+    ) -> bool:
+        """Whether the scrollbar would be drawn the same for a virtual height going from
+        ``before`` to ``after`` and the scroll from ``position`` to ``moved`` (it draws
+        through Rich: repainting it costs as much as the list's lines), the scroll valid."""
+        if not self.is_mounted or not self.show_vertical_scrollbar:
+            return False
+        bar = self.vertical_scrollbar
+        window, track = bar.window_size, bar.size.height
+        position = self.scroll_y if position is None else position
+        moved = position if moved is None else moved
+        if not (0 < window < min(before, after)) or max(position, moved) > after - window:
+            return False
+
+        def thumb(virtual: int, at: float) -> tuple[int, int]:  # ScrollBarRender's 8ths
+            size = max(1.0, window * track / virtual)
+            start = int((track - size) * at / (virtual - window) * 8)
+            return start, start + ceil(size * 8)
+
+        return thumb(before, position) == thumb(after, moved)
 
     def _measure(self) -> bool:
         """Measure every idea again when the width changed (a resize, the first layout)."""
@@ -215,6 +252,15 @@ class IdeasView(Guarded, ScrollView, can_focus=True):
         self.refresh_lines(self._starts[index], self._shown[index].height)
 
     # ---- drawing
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        height = self.virtual_size.height
+        if not self._same_scrollbar(height, height, old, new):
+            super().watch_scroll_y(old, new)
+            return
+        self.vertical_scrollbar.set_reactive(ScrollBar.position, new)
+        if round(old) != round(new):
+            self.refresh(self.size.region)
+
     def on_resize(self, _event: events.Resize) -> None:
         if self._measure():
             self.scroll_to_highlight()
