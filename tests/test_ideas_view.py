@@ -10,6 +10,7 @@ from textual.strip import Strip
 
 from atelier.model import Idea
 from atelier.widgets.ideas_view import IdeasView
+
 from uikit import HOSTILE
 
 SIZE = (60, 20)

@@ -8,12 +8,14 @@ stays selected for the following ideas. A close idea already on the board is poi
 from __future__ import annotations
 
 import unicodedata
+from typing import cast
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.css.styles import RulesMap
 from textual.widgets import Input, Static
 
 from atelier import model
@@ -160,10 +162,12 @@ class IdeationScreen(PhaseScreen):
         """A count going up keeps the panel's height: repaint it without a layout of the
         whole screen (which redraws every widget on each idea added)."""
         panel = self.query_one("#participation", Static)
-        old, width = panel.content, panel.content_size.width
-        kept = isinstance(old, Content) and width > 0
-        if kept:
-            kept = old.get_height(panel.styles, width) == content.get_height(panel.styles, width)
+        old, width, rules = panel.content, panel.content_size.width, cast(RulesMap, panel.styles)
+        kept = (
+            isinstance(old, Content)
+            and width > 0
+            and old.get_height(rules, width) == content.get_height(rules, width)
+        )
         show(panel, content, layout=not kept)
 
     def _show_author(self) -> None:

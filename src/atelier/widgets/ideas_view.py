@@ -14,12 +14,13 @@ from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from itertools import accumulate
 from math import ceil
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.content import Content
+from textual.css.styles import RulesMap
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import Reactive, reactive
@@ -188,7 +189,9 @@ class IdeasView(Guarded, ScrollView, can_focus=True):
         return _Entry(idea, author, prompt, self._height(prompt))
 
     def _height(self, prompt: Content) -> int:
-        return max(1, prompt.get_height(self.styles, self._width)) if self._width else 1
+        if not self._width:
+            return 1
+        return max(1, prompt.get_height(cast(RulesMap, self.styles), self._width))
 
     def _layout_lines(self) -> None:
         """Where each idea starts: a sum over the heights, without measuring any idea."""
