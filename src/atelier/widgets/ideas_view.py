@@ -99,8 +99,9 @@ class IdeasView(Guarded, ScrollView, can_focus=True):
     # needs its scrollbars updated (``_scroll_update``), not a layout of the whole screen,
     # nor a repaint of every line (sync repaints from the first idea that changed).
     virtual_size = Reactive(Size(0, 0), layout=False, repaint=False)
-    highlighted: reactive[int | None] = reactive(None)
-    """Position of the highlighted idea, or None when the list is empty."""
+    highlighted: reactive[int | None] = reactive(None, repaint=False)
+    """Position of the highlighted idea, or None when the list is empty (a change repaints
+    the two ideas concerned, not the whole list)."""
 
     class Selected(Message):
         """Enter (or a click) on an idea."""
@@ -127,6 +128,7 @@ class IdeasView(Guarded, ScrollView, can_focus=True):
         self._shown: list[_Entry] = []
         self._starts: list[int] = [0]  # first line of each idea, then the total
         self._width = 0  # the width heights were measured at (0: not yet laid out)
+        self._styles: tuple[Style, Style] | None = None  # (idea, highlighted idea)
         # (idea id, width, style) → (the entry rendered, its lines)
         self._renders: LRUCache[tuple[int, int, Style], tuple[_Entry, list[Strip]]] = LRUCache(1024)
 
@@ -271,19 +273,23 @@ class IdeasView(Guarded, ScrollView, can_focus=True):
     def render_lines(self, crop: Region) -> list[Strip]:
         if self._measure():
             self.call_after_refresh(self.scroll_to_highlight)
+        # looked up once per repaint, not once per line
+        self._styles = (
+            self.get_visual_style("ideas-view--idea"),
+            self.get_visual_style("ideas-view--idea", "ideas-view--highlighted"),
+        )
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
         line = self.scroll_offset.y + y
         index = bisect_right(self._starts, line) - 1
-        plain = self.get_visual_style("ideas-view--idea")
+        plain, highlighted = self._styles or (
+            self.get_visual_style("ideas-view--idea"),
+            self.get_visual_style("ideas-view--idea", "ideas-view--highlighted"),
+        )
         if not 0 <= index < len(self._shown):
             return Strip.blank(self.scrollable_content_region.width, plain.rich_style)
-        style = (
-            self.get_visual_style("ideas-view--idea", "ideas-view--highlighted")
-            if index == self.highlighted
-            else plain
-        )
+        style = highlighted if index == self.highlighted else plain
         strips = self._strips(self._shown[index], style)
         offset = line - self._starts[index]
         if offset >= len(strips):
@@ -329,15 +335,17 @@ class IdeasView(Guarded, ScrollView, can_focus=True):
         self.scroll_to_highlight()
 
     def scroll_to_highlight(self, top: bool = False) -> None:
+        """Bring the highlighted idea into view: a highlight leaving the view brings it to
+        the middle, so the next few ↓ / ↑ need no scroll (a scroll redraws every line)."""
         index = self.highlighted
         if index is None or not self.is_mounted or not self._width:
             return
+        idea = Region(0, self._starts[index], self._width, self._shown[index].height)
+        view = Region(0, self.scroll_offset.y, self._width, self.scrollable_content_region.height)
+        if not top and view.contains_region(idea):
+            return
         self.scroll_to_region(
-            Region(0, self._starts[index], self._width, self._shown[index].height),
-            force=True,
-            animate=False,
-            top=top,
-            immediate=True,
+            idea, force=True, animate=False, top=top, center=not top, immediate=True
         )
 
     # ---- keys and mouse
