@@ -157,3 +157,37 @@ async def test_hostile_text_is_drawn_literally() -> None:
         assert "<script>alert(1)</script>" in drawn
         assert [p.plain.split(" ", 1)[1] for p in view.prompts] == texts
         assert app.return_value is None and not app._exception
+
+
+async def test_board_with_many_ideas_a_digit_moves_the_highlighted_idea(folder, frozen_clock):
+    """Through the app: ↓ far down the Unclassified column (it scrolls), a digit moves the
+    idea to cluster 1 — on screen and on disk — and the next idea is highlighted."""
+    from atelier import model
+    from atelier.app import create_app
+
+    from uikit import make_session, reload
+
+    session_id = make_session(folder)
+    with folder.open(session_id) as handle, handle.storage.batch():
+        for n in range(1, 301):
+            handle.apply(model.add_idea, f"Idée {n} [/] sur le travail", None)
+        handle.apply(model.add_cluster, "Groupe [b]un[/b]")
+        handle.apply(model.set_phase, "clustering")
+    app = create_app(folder.root, "fr", open_session=session_id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(100):
+            await pilot.pause()
+            panels = app.screen.query("ClusterPanel")
+            if len(panels) == 2 and panels.first().ideas.option_count == 300:
+                break
+        unclassified, cluster = (panel.ideas for panel in app.screen.query("ClusterPanel"))
+        unclassified.focus()
+        await pilot.press("home", *["down"] * 40)
+        assert unclassified.selected_id == 41 and unclassified.scroll_offset.y > 0
+        assert "#41 Idée 41 [/] sur le" in lines(unclassified)  # wrapped, literal
+        await pilot.press("1")
+        await pilot.pause()
+        assert unclassified.selected_id == 42 and unclassified.option_count == 299
+        assert cluster.ideas == [i for i in reload(folder, session_id).ideas if i.cluster_id]
+        assert [i.id for i in cluster.ideas] == [41]
+        assert app.unexpected_errors == []  # type: ignore[attr-defined]
