@@ -85,9 +85,9 @@ def child(argv: Sequence[str]) -> int:
     parser.add_argument("--compact-every", type=int, default=None)
     args = parser.parse_args(argv)
     if args.compact_every is not None:
-        from atelier import store
+        from atelier.store import journal
 
-        store.COMPACT_EVERY = args.compact_every
+        journal.COMPACT_EVERY = args.compact_every
     if args.kill_step:
         kill_at(args.kill_step, args.kill_at)
     try:

@@ -15,7 +15,7 @@ from typing import Any
 import durability_child as harness
 import pytest
 
-from atelier import codec, model, store
+from atelier import atomicio, codec, model, store
 from atelier.errors import AtelierError
 from atelier.store import SessionFolder
 
@@ -207,7 +207,8 @@ def test_faults_at_every_write_fsync_and_rename(
     """Each fault at each call of the first saves, once or until space comes back: what was
     acknowledged survives a crash at every point, the failed change is marked unsaved and
     saved on a retry once the disk works again."""
-    monkeypatch.setattr(store, "COMPACT_EVERY", 3)  # journal lines and whole-file writes
+    # journal lines and whole-file writes
+    monkeypatch.setattr("atelier.store.journal.COMPACT_EVERY", 3)
     rounds = faults = 0
     for at in range(1, 13):
         for span in (1, 4):
@@ -314,7 +315,7 @@ def test_read_only_session_file_is_never_replaced(folder: SessionFolder) -> None
         with folder.open(session_id, readonly=True) as viewer:
             assert viewer.session.title == "Read-only"
         with pytest.raises(PermissionError):  # and no write path replaces it either
-            store.atomic_write(path, b"{}")
+            atomicio.atomic_write(path, b"{}")
         assert path.read_bytes() == before
     finally:
         path.chmod(0o644)
@@ -353,7 +354,7 @@ def test_read_only_folder_is_explained(
     def read_only_fs(*_args: Any, **_kwargs: Any) -> None:
         raise OSError(errno.EROFS, os.strerror(errno.EROFS))
 
-    monkeypatch.setattr(store, "atomic_write", read_only_fs)
+    monkeypatch.setattr("atelier.store.folder.atomic_write", read_only_fs)
     with pytest.raises(AtelierError, match="Cannot write in the sessions folder"):
         folder.create("New", lang="en")
 

@@ -43,6 +43,7 @@ from atelier.model import (
     rename_cluster,
     rename_participant,
     reopen_round,
+    replace_ballot,
     set_idea_author,
     set_phase,
     set_planned_minutes,
@@ -89,6 +90,9 @@ def populated() -> Session:
 # --------------------------------------------------------------------------- the registry
 
 COVERED = {
+    "add_note",
+    "edit_note",
+    "delete_note",
     "update_setup",
     "set_planned_minutes",
     "set_phase",
@@ -125,6 +129,7 @@ COVERED = {
     "set_voters",
     "set_tally",
     "cast_ballot",
+    "replace_ballot",
     "keep_tie",
     "set_decisions",
     "reset_decisions",
@@ -136,6 +141,7 @@ COVERED = {
 }
 NOT_UNDOABLE = {
     "cast_ballot",
+    "replace_ballot",
     "set_phase",
     "leave_phase",
     "timer_start",
@@ -793,6 +799,24 @@ def test_cast_ballot(frozen_clock: Any) -> None:
     refuses("Not found: vote round 3.", cast_ballot, s, 3, {})
 
 
+def test_replace_ballot_swaps_one_equal_ballot_and_keeps_the_box_canonical() -> None:
+    s = cast_ballot(dot_round(), 1, {"cluster:2": 1})
+    s = cast_ballot(s, 1, {"cluster:1": 1})
+    s = replace_ballot(s, 1, {"cluster:2": 1}, {"cluster:1": 1})
+    assert s.round(1).ballots == ({"cluster:1": 1}, {"cluster:1": 1})
+    refuses("This ballot is no longer in the box.", replace_ballot, s, 1, {"cluster:2": 1}, {})
+    refuses(
+        "Option 1: 2 is more than the 1 dots allowed on one option.",
+        replace_ballot,
+        s,
+        1,
+        {"cluster:1": 1},
+        {"cluster:1": 2},
+    )
+    assert s.round(1).ballots == ({"cluster:1": 1}, {"cluster:1": 1})  # refused: unchanged
+    refuses("This vote is closed.", replace_ballot, close_round(s, 1), 1, {"cluster:1": 1}, {})
+
+
 def test_cast_ballot_anonymous_session_stores_no_name() -> None:
     s = update_setup(populated(), anonymous=True, participant_count=10)
     s = cast_ballot(start_vote(s, mode="ballot"), 1, {"cluster:2": 1}, voter_id=1)
@@ -902,3 +926,53 @@ def test_records_are_immutable() -> None:
     with pytest.raises(AttributeError):
         s.title = "x"  # type: ignore[misc]
     assert {f.name for f in fields(s)} >= {"ideas", "clusters", "rounds"}
+
+
+# --------------------------------------------------------------------------- report header, parking
+
+
+def test_setup_takes_the_report_header_fields(frozen_clock: Any) -> None:
+    s = model.new_session("x", "Atelier")
+    s = model.update_setup(
+        s, place="  Salle  du conseil ", start_time="9h30", end_time="12", next_meeting="Bilan"
+    )
+    assert (s.place, s.start_time, s.end_time, s.next_meeting) == (
+        "Salle du conseil",
+        "09:30",
+        "12:00",
+        "Bilan",
+    )
+    for accepted, stored in (("14:05", "14:05"), ("9.45", "09:45"), ("8 h", "08:00"), ("", "")):
+        assert model.update_setup(s, start_time=accepted).start_time == stored
+    for refused in ("25:00", "9:75", "midi", "[/]"):
+        with pytest.raises(AtelierError, match="14:30"):
+            model.update_setup(s, end_time=refused)
+    with pytest.raises(AtelierError):
+        model.update_setup(s, place="x" * (model.PLACE_MAX + 1))
+
+
+def test_parking_notes_and_quotes_are_kept_from_any_phase(frozen_clock: Any) -> None:
+    s = model.set_phase(model.new_session("x", "Atelier"), "ideation")
+    s = model.add_note(s, "Le parking \x1b[31mrouge\x1b[0m est trop petit")
+    s = model.add_note(s, "Ligne 1\nLigne 2", "note")
+    s = model.add_note(s, "« Enfin ! »", "quote")
+    assert [(n.id, n.kind, n.phase) for n in s.notes] == [
+        (1, "parking", "ideation"),
+        (2, "note", "ideation"),
+        (3, "quote", "ideation"),
+    ]
+    assert s.notes[0].text == "Le parking rouge est trop petit"  # no escape reaches a screen
+    assert s.notes[1].text == "Ligne 1\nLigne 2"
+    s = model.edit_note(s, 1, "[/] <b>parking</b>")
+    assert s.note(1).text == "[/] <b>parking</b>"  # data, kept as typed
+    s = model.delete_note(s, 2)
+    assert [n.id for n in s.notes] == [1, 3]
+    for bad in (
+        (model.add_note, ("  ",)),
+        (model.add_note, ("x", "secret")),
+        (model.edit_note, (9, "x")),
+    ):
+        with pytest.raises(AtelierError):
+            bad[0](s, *bad[1])
+    with pytest.raises(AtelierError):
+        model.add_note(s, "x" * (model.NOTE_MAX + 1))

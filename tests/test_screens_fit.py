@@ -25,7 +25,7 @@ from atelier.demo import DEMO_FILE, DEMO_ID
 from atelier.store import SessionFolder
 from atelier.widgets.fields import TextField
 from atelier.widgets.tables import fit_rows
-from atelier.widgets.tickbox import TickBox
+from atelier.widgets.tickbox import RadioChoice, TickBox
 from atelier.widgets.typography import keep_no_break_spaces
 
 SMALL = (80, 24)
@@ -162,7 +162,7 @@ async def test_export_dialog_fits_and_focus_stays_visible(demo: Path) -> None:
             assert shown in text
         folder_field = app.screen.query_one("#export-folder", TextField)
         assert folder_field.value.endswith("sessions/exports")
-        assert folder_field.value[:20] in text  # the absolute path, from its start
+        assert folder_field.value[:20] in text  # the path, from its start
         dialog = app.screen
         for _ in range(8):  # every widget focus reaches is inside the screen
             await pilot.press("tab")
@@ -182,6 +182,16 @@ def test_tick_boxes_differ_by_character() -> None:
     """Under NO_COLOR a ticked box and an empty one differ by what they draw."""
     assert TickBox("x", value=True).BUTTON_INNER == "X"
     assert TickBox("x", value=False).BUTTON_INNER == " "
+    assert RadioChoice("x", value=True).BUTTON_INNER == "●"
+    assert RadioChoice("x", value=False).BUTTON_INNER == " "
+
+
+async def test_the_kind_of_a_parked_point_reads_without_colour(demo: Path) -> None:
+    app = create_app(demo, "fr", open_session=DEMO_ID)
+    async with app.run_test(size=SMALL) as pilot:
+        await press("f10", phase="ideation")(pilot)
+        text = drawn(app)
+    assert "▐●▌ Parking" in text and "▐ ▌ Note" in text and "▐ ▌ Verbatim" in text
 
 
 def test_no_break_spaces_never_break_a_line() -> None:
@@ -312,3 +322,39 @@ async def test_english_similar_hint_quotes_with_english_quotes(demo: Path) -> No
         await pilot.pause()
         text = drawn(app)
     assert "Close to #16 “" in text and "ctrl+f to merge" in text, text
+
+
+async def test_the_report_on_screen_never_starts_a_line_with_french_punctuation(
+    demo: Path,
+) -> None:
+    """Textual's Markdown collapses every space, no-break ones too: « bienveillant ? » once
+    ended one line and put « ? » alone on the next."""
+    app = create_app(demo, "fr", open_session=DEMO_ID)
+    async with app.run_test(size=SMALL) as pilot:
+        await goto("summary")(pilot)
+        await pilot.pause()
+        text = drawn(app)
+    assert "bienveillant ?" in text
+    orphans = [line for line in text.splitlines() if re.match(r"^\s*[?:;!»]", line)]
+    assert not orphans, orphans
+
+
+async def test_an_export_folder_typed_from_tilde_is_in_the_home_folder(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder typed « ~/… » is in the home folder, as in a shell; never a folder named
+    « ~ » under the working folder (as once happened)."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    app = create_app(demo, "fr", open_session=DEMO_ID)
+    async with app.run_test(size=SMALL) as pilot:
+        await press("x", phase="summary")(pilot)
+        field = app.screen.query_one("#export-folder", TextField)
+        field.value = "~/rapports"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        text = drawn(app)
+    written = sorted(p.suffix for p in (home / "rapports").iterdir())
+    assert written == [".html", ".md", ".odt"]
+    assert not (tmp_path / "~").exists() and "rapports :" in text

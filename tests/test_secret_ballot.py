@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from atelier import codec, export, model, store
+from atelier import atomicio, codec, export, model
 from atelier.store import SessionFolder
 
 VOTERS = ("Awa", "Bruno", "Chloé", "Dominique", "Élise")
@@ -76,7 +76,7 @@ def test_no_file_links_a_secret_ballot_to_its_voter(
     folder = SessionFolder(tmp_path)
     session_id = folder.create("Secret", lang="fr")
     written: list[tuple[str, bytes]] = []
-    real_write, real_append = store.atomic_write, store.append_line
+    real_write, real_append = atomicio.atomic_write, atomicio.append_line
 
     def spy_write(path: Path, data: bytes, **options: object) -> None:
         # the temp file holds exactly these bytes
@@ -87,8 +87,9 @@ def test_no_file_links_a_secret_ballot_to_its_voter(
         written.append((Path(path).name, data))
         real_append(path, data)
 
-    monkeypatch.setattr(store, "atomic_write", spy_write)
-    monkeypatch.setattr(store, "append_line", spy_append)
+    for module in ("journal", "lock"):  # the session file and journal; the owner's note
+        monkeypatch.setattr(f"atelier.store.{module}.atomic_write", spy_write)
+    monkeypatch.setattr("atelier.store.journal.append_line", spy_append)
     with folder.open(session_id) as opened:
         for name in VOTERS:
             opened.apply(model.add_participant, name)

@@ -106,11 +106,11 @@ async def test_home_shows_the_absolute_folder_and_creates_it_on_new(machine: Pat
     assert sorted(p.suffix for p in folder.iterdir()) == [".json", ".lock"]
 
 
-def test_a_folder_in_the_home_folder_is_shown_from_tilde(machine: Path) -> None:
-    """Shorter at 80 columns, still absolute; a folder elsewhere is shown in full."""
-    from atelier.screens.home import shown_path
+def test_the_export_dialog_writes_the_home_folder_as_tilde(machine: Path) -> None:
+    """Shorter at 80 columns; the home screen and `atelier list` keep the absolute path."""
+    from atelier.screens.summary import short_path
 
-    assert shown_path(user_sessions_dir()) == "~/.local/share/atelier/sessions"
-    assert shown_path(machine / "home") == "~"
-    assert shown_path(machine / "work" / "sessions") == str(machine / "work" / "sessions")
-    assert Path(shown_path(user_sessions_dir())).expanduser() == user_sessions_dir()
+    assert short_path(user_sessions_dir()) == "~/.local/share/atelier/sessions"
+    assert short_path(machine / "home") == "~"
+    assert short_path(machine / "work" / "sessions") == str(machine / "work" / "sessions")
+    assert Path(short_path(user_sessions_dir())).expanduser() == user_sessions_dir()

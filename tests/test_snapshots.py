@@ -20,12 +20,24 @@ SIZES = [(80, 24), (120, 40)]
 PHASES = ["setup", "rules", "ideation", "clustering", "vote", "results", "actions", "summary"]
 
 
+def fixed_paths(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Folders shown on screen stay the same from run to run: the home screen shows the
+    absolute path as if under /home/sonia; the export dialog, from « ~ » (the temp folder
+    is the home folder here)."""
+
+    def shown(path: Path) -> str:
+        return str(path.absolute()).replace(str(tmp_path), "/home/sonia", 1)
+
+    monkeypatch.setattr("atelier.screens.home.shown_path", shown)
+    monkeypatch.setenv("HOME", str(tmp_path))
+
+
 @pytest.fixture
 def demo_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, frozen_clock) -> Path:
-    """The demo session in ./sessions of a temp working dir, which is also the home folder:
-    screens show the folder as ``~/sessions`` (the real path changes with every run)."""
+    """The demo session in ./sessions of a temp working dir; screens show its absolute path
+    as if it were /home/sonia (the real one changes with every run)."""
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("HOME", str(tmp_path))
+    fixed_paths(monkeypatch, tmp_path)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     folder = SessionFolder(tmp_path / "sessions")
     folder.save_new(demo_session())
@@ -197,7 +209,7 @@ def long_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, frozen_clock) -
     from dataclasses import replace
 
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("HOME", str(tmp_path))
+    fixed_paths(monkeypatch, tmp_path)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     demo = demo_session()
     clusters = tuple(replace(c, label=f"{c.label} — {LONG}"[:LABEL_MAX]) for c in demo.clusters)
@@ -222,15 +234,17 @@ def test_actions_long_texts(snap_compare, long_folder: Path):
 
 
 def test_summary_vote_table_long_labels(snap_compare, long_folder: Path):
-    """The vote table is cut to the screen, one line per option."""
+    """The vote results fit the screen: long labels wrap inside their list item."""
     app = create_app(long_folder, "fr", open_session=DEMO_ID)
 
     async def run_before(pilot: Pilot) -> None:
         await goto("summary")(pilot)
         scroll = pilot.app.screen.query_one("#summary-scroll")
-        text = str(pilot.app.screen.query_one("#overview").render())
-        row = next(i for i, line in enumerate(text.splitlines()) if "Rang" in line)
-        scroll.scroll_to(y=row - 2, animate=False)
+        await pilot.pause()
+        vote = next(  # the first vote's results: one list item per option, cut to the screen
+            h for h in pilot.app.screen.query("MarkdownH3") if str(h.source).startswith("### Vote")
+        )
+        scroll.scroll_to_widget(vote, top=True, animate=False)
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

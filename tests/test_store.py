@@ -20,6 +20,7 @@ from atelier.model import (
     add_action,
     add_cluster,
     add_idea,
+    add_note,
     add_participant,
     add_rule,
     adopt_rules,
@@ -27,10 +28,12 @@ from atelier.model import (
     configure_vote,
     delete_action,
     delete_idea,
+    delete_note,
     delete_round,
     dissolve_cluster,
     edit_action,
     edit_idea,
+    edit_note,
     edit_rule,
     group_ideas,
     keep_tie,
@@ -699,6 +702,10 @@ UNDOABLE_SCRIPT: list[tuple[Any, tuple[Any, ...], dict[str, Any]]] = [
     (reset_decisions, (), {}),
     (dissolve_cluster, (3,), {}),
     (delete_idea, (3,), {}),
+    (add_note, ("Parking: the car park",), {}),
+    (add_note, ("« Enfin ! »", "quote"), {}),
+    (edit_note, (1, "The staff car park"), {}),
+    (delete_note, (2,), {}),
 ]
 
 
@@ -772,7 +779,7 @@ def test_undo_log_keeps_the_last_steps(
 ) -> None:
     """The store keeps 200 steps; the trimming is checked with a smaller limit."""
     assert store.UNDO_LIMIT == 200
-    monkeypatch.setattr(store, "UNDO_LIMIT", 25)
+    monkeypatch.setattr("atelier.store.handle.UNDO_LIMIT", 25)
     session_id = folder.create("Long session", lang="en")
     with folder.open(session_id) as opened:
         for number in range(40):
@@ -849,7 +856,7 @@ def test_disk_full_keeps_the_change_and_retries(
     with folder.open(session_id) as opened:
         saved = doc(opened)
         monkeypatch.setattr(atomicio.os, "replace", no_space)
-        monkeypatch.setattr(store, "append_line", no_space)  # the journal too
+        monkeypatch.setattr("atelier.store.journal.append_line", no_space)  # the journal too
         with pytest.raises(SaveFailed) as info:
             opened.apply(add_idea, "two")
         assert info.value.message == (
@@ -886,8 +893,8 @@ def test_read_only_folder_on_undo(folder: SessionFolder, monkeypatch: pytest.Mon
         raise OSError(errno.EROFS, os.strerror(errno.EROFS))
 
     with folder.open(session_id) as opened:
-        monkeypatch.setattr(store, "atomic_write", read_only)
-        monkeypatch.setattr(store, "append_line", read_only)
+        monkeypatch.setattr("atelier.store.journal.atomic_write", read_only)
+        monkeypatch.setattr("atelier.store.journal.append_line", read_only)
         with pytest.raises(SaveFailed, match="the disk is read-only"):
             opened.undo()
         assert [i.text for i in opened.session.ideas] == ["one"]

@@ -55,7 +55,14 @@ def french_workshop() -> Session:
     s = model.new_session(
         "bienveillance-test", template.title("fr"), **template.session_options("fr")
     )
-    s = model.update_setup(s, facilitator="Camille Martin")
+    s = model.update_setup(
+        s,
+        facilitator="Camille Martin",
+        place="Salle des fêtes, 1er étage",
+        start_time="14h",
+        end_time="16:30",
+        next_meeting="Bilan le 15/01/2027",
+    )
     for name in ("Awa Diallo", "Bruno Lefèvre", "Chloé Nguyen", "Dominique Roux"):
         s = model.add_participant(s, name)
     s = model.timer_start(s, "rules")
@@ -97,7 +104,9 @@ def french_workshop() -> Session:
         s, "Former les encadrants à l'écoute active", "Service RH", "2027-03-31", "idea:3"
     )
     s = model.add_action(s, "-Rédiger la charte", "", None, None)
-    return s
+    s = model.add_note(s, "Le parking des agents | # trop petit")
+    s = model.add_note(s, "Reparler du télétravail avec Bruno", "note")
+    return model.add_note(s, "« On se sent enfin écoutés » — Chloé", "quote")
 
 
 def english_workshop() -> Session:
@@ -324,11 +333,12 @@ def test_report_sections_follow_the_compte_rendu_order(french: Session) -> None:
     assert sections == [
         "Décisions / priorités retenues",
         "En bref",
-        "Participants",
         "Règles",
         "Idées par regroupement",
         "Vote",
         "Plan d’action",
+        f"Parking{NBSP}: points hors sujet mis de côté",
+        "Notes et verbatims",
         "Temps par phase",
     ]
     assert report.created_at == "2026-11-25T14:00:00+01:00"

@@ -472,8 +472,8 @@ async def test_failed_save_is_marked_and_retried(folder, frozen_clock, monkeypat
     async with app.run_test(size=SIZE) as pilot:
         app.goto_phase("ideation")
         await pilot.pause()
-        monkeypatch.setattr("atelier.store.atomic_write", disk_full)
-        monkeypatch.setattr("atelier.store.append_line", disk_full)
+        monkeypatch.setattr("atelier.store.journal.atomic_write", disk_full)
+        monkeypatch.setattr("atelier.store.journal.append_line", disk_full)
         await type_text(pilot, "Ne pas perdre")
         await pilot.press("enter")
         await pilot.pause()
@@ -485,8 +485,8 @@ async def test_failed_save_is_marked_and_retried(folder, frozen_clock, monkeypat
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("escape")
-        monkeypatch.setattr("atelier.store.atomic_write", real_write)
-        monkeypatch.setattr("atelier.store.append_line", real_append)
+        monkeypatch.setattr("atelier.store.journal.atomic_write", real_write)
+        monkeypatch.setattr("atelier.store.journal.append_line", real_append)
         app.retry_save()
         await pilot.pause()
         assert not app.unsaved

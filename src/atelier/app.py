@@ -96,6 +96,8 @@ class AtelierApp(Guarded, KeysInOrder, App[int]):
         Binding("f1", "help", N_("Help"), id="help"),
         Binding("f2", "recall_rules", N_("Rules"), id="recall_rules"),
         Binding("f3", "projector", N_("Projector"), id="projector"),
+        Binding("f10", "park", N_("Parking"), id="park"),
+        Binding("f12", "phones", N_("Phones"), id="phones"),
         Binding("ctrl+z", "undo", N_("Undo"), id="undo"),
         Binding("ctrl+y", "redo", N_("Redo"), id="redo"),
         Binding("ctrl+o", "home", N_("Sessions"), id="home"),
@@ -112,6 +114,7 @@ class AtelierApp(Guarded, KeysInOrder, App[int]):
         templates_dir: Path | None = None,
         keymap: dict[str, str] | None = None,
         theme: str | None = None,
+        phones: tuple[str | None, int | None] | None = None,
     ) -> None:
         super().__init__()
         if theme == "light":
@@ -123,6 +126,8 @@ class AtelierApp(Guarded, KeysInOrder, App[int]):
         self.unexpected_errors: list[BaseException] = []
         self._initial = (open_session, read_only)
         self._keymap_overrides = keymap or {}
+        self.phones: Any = None  # screens.join.PhonesLink while phones are switched on
+        self._phones_at_start = phones  # --phones [--bind ADDR] [--port N]
         from atelier.screens.base import translate_bindings
 
         translate_bindings(self)
@@ -156,9 +161,21 @@ class AtelierApp(Guarded, KeysInOrder, App[int]):
         session_id, read_only = self._initial
         if session_id:
             self.open_session(session_id, read_only=read_only)
+        if self._phones_at_start and self.handle is not None:
+            from atelier.screens.join import switch_on
 
-    def on_unmount(self) -> None:
+            self.call_later(switch_on, self, *self._phones_at_start)
+
+    async def on_unmount(self) -> None:
+        await self.switch_phones_off()
         self.close_session()
+
+    async def switch_phones_off(self) -> None:
+        """Close the participant port (within 2 s, even with phones connected)."""
+        if self.phones is not None:
+            from atelier.screens.join import switch_off
+
+            await switch_off(self)
 
     def open_session(self, session_id: str, read_only: bool = False) -> None:
         """Open (and own) a session, then show the phase it had reached."""
@@ -186,6 +203,8 @@ class AtelierApp(Guarded, KeysInOrder, App[int]):
         self.push_screen(phase_screen(phase))
 
     def close_session(self) -> None:
+        if self.phones is not None:  # phones follow the open session: off with it
+            self.run_worker(self.switch_phones_off(), exit_on_error=False)
         if self.handle is not None:
             if not self.handle.readonly:
                 for phase in PHASES:
@@ -335,7 +354,9 @@ class AtelierApp(Guarded, KeysInOrder, App[int]):
             self.pop_screen()
         self.refresh_bindings()
 
-    SESSION_ACTIONS = frozenset({"recall_rules", "projector", "undo", "redo", "home"})
+    SESSION_ACTIONS = frozenset(
+        {"recall_rules", "projector", "undo", "redo", "home", "park", "phones"}
+    )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Without an open session these keys mean nothing: hidden from the footer."""
@@ -358,6 +379,25 @@ class AtelierApp(Guarded, KeysInOrder, App[int]):
             self.pop_screen()
         else:
             self.push_screen(RulesRecallScreen())
+
+    def action_park(self) -> None:
+        """Put an off-topic point (or a note, a quote) aside for the report, from any phase."""
+        from atelier.screens.notes import NoteDialog
+
+        if self.handle is None or isinstance(self.screen, NoteDialog):
+            return
+
+        def kept(answer: tuple[str, str] | None) -> None:
+            if answer and self.apply(model.add_note, *answer):
+                self.notify(_("Kept for the report. ctrl+z to undo."))
+
+        self.push_screen(NoteDialog(), kept)
+
+    async def action_phones(self) -> None:
+        from atelier.screens.join import phones_key
+
+        if self.handle is not None:
+            await phones_key(self)
 
     def action_projector(self) -> None:
         from atelier.screens.projector import ProjectorScreen
@@ -392,6 +432,14 @@ class AtelierApp(Guarded, KeysInOrder, App[int]):
                     _("Key: {key}").format(key=key),
                     _runner(node, binding.action),
                 )
+        if self.handle is not None:
+            from atelier.screens.summary import print_paper
+
+            yield SystemCommand(
+                _("Print ballots or idea cards"),
+                _("Paper for a room without screens, from any phase"),
+                lambda: print_paper(self),
+            )
         yield SystemCommand(
             _("Light theme"), _("Switch light / dark theme"), self.action_toggle_theme
         )
@@ -475,6 +523,7 @@ def create_app(
     open_session: str | None = None,
     read_only: bool = False,
     templates_dir: Path | None = None,
+    phones: tuple[str | None, int | None] | None = None,
 ) -> AtelierApp:
     """The one factory used by the CLI, the tests and the snapshots."""
     install_paste_parser()
@@ -489,4 +538,5 @@ def create_app(
         templates_dir=templates_dir,
         keymap=config.keymap,
         theme=config.theme,
+        phones=phones,
     )

@@ -101,6 +101,11 @@ def build_parser() -> argparse.ArgumentParser:
     opener = commands.add_parser("open", help=_("open a session in the TUI"))
     opener.add_argument("id", help=_("session id (or a unique prefix)"))
     opener.add_argument("--read-only", action="store_true", help=_("view without changing"))
+    opener.add_argument(
+        "--phones", action="store_true", help=_("let the room take part from its phones")
+    )
+    opener.add_argument("--bind", default=None, help=_("address phones connect to"))
+    opener.add_argument("--port", type=int, default=None, help=_("port for phones (default 8765)"))
 
     commands.add_parser("list", help=_("list the sessions of the folder"))
 
@@ -122,6 +127,23 @@ def build_parser() -> argparse.ArgumentParser:
         "-o", "--output", type=Path, default=None, help=_("output file (or folder with --all)")
     )
     export.add_argument("--bom", action="store_true", help=_("CSV with a BOM, for Excel"))
+    export.add_argument(
+        "--anonymous", action="store_true", help=_("no participant name anywhere in the report")
+    )
+
+    printer = commands.add_parser("print", help=_("printable sheets for rooms without screens"))
+    printer.add_argument("id", help=_("session id (or a unique prefix)"))
+    printer.add_argument(
+        "what",
+        choices=("ballots", "cards"),
+        help=_("ballots: vote sheets for the current vote; cards: the ideas, for a wall"),
+    )
+    printer.add_argument(
+        "-o", "--output", type=Path, default=None, help=_("output folder (default: here)")
+    )
+    printer.add_argument(
+        "--count", type=int, default=None, help=_("ballots: this many blank sheets, unnamed")
+    )
 
     synthesis = commands.add_parser("synthesis", help=_("one report across several sessions"))
     synthesis.add_argument("ids", nargs="+", help=_("session ids"))
@@ -189,6 +211,7 @@ def run_tui(args: argparse.Namespace, folder: SessionFolder) -> int:
         open_session=session_id,
         read_only=getattr(args, "read_only", False),
         templates_dir=args.templates,
+        phones=(args.bind, args.port) if getattr(args, "phones", False) else None,
     )
     app.run()
     return int(app.return_code or 0)
@@ -267,11 +290,29 @@ def cmd_export(args: argparse.Namespace, folder: SessionFolder) -> int:
 
     session = folder.load(folder.resolve_id(args.id))
     if args.all:
-        paths = export_all(session, args.output or Path.cwd(), bom=args.bom)
+        paths = export_all(
+            session, args.output or Path.cwd(), bom=args.bom, anonymous=args.anonymous
+        )
     else:
-        paths = [export_session(session, args.format, args.output, bom=args.bom)]
+        paths = [
+            export_session(
+                session, args.format, args.output, bom=args.bom, anonymous=args.anonymous
+            )
+        ]
     for path in paths:
         out(path)
+    return 0
+
+
+def cmd_print(args: argparse.Namespace, folder: SessionFolder) -> int:
+    from atelier.export.paper import print_ballots, print_cards
+
+    session = folder.load(folder.resolve_id(args.id))
+    where = args.output or Path.cwd()
+    if args.what == "cards":
+        print(print_cards(session, where))
+    else:
+        print(print_ballots(session, where, count=args.count))
     return 0
 
 
@@ -302,6 +343,7 @@ HANDLERS: dict[str, Handler] = {
     "show": cmd_show,
     "templates": cmd_templates,
     "export": cmd_export,
+    "print": cmd_print,
     "synthesis": cmd_synthesis,
     "import": cmd_import,
 }

@@ -19,6 +19,7 @@ from atelier.model import (
     Cluster,
     Decision,
     Idea,
+    Note,
     Participant,
     PhaseTime,
     Rule,
@@ -45,6 +46,7 @@ COLLECTIONS: dict[str, type] = {
     "rounds": VoteRound,
     "actions": Action,
     "decisions": Decision,
+    "notes": Note,
 }
 _META_SKIP = set(COLLECTIONS) | {"id"}
 _FIELDS: dict[type, tuple[str, ...]] = {

@@ -107,6 +107,13 @@ def _build(session_id: str) -> Session:
         **template.session_options("fr"),
     )
     s = model.update_setup(s, facilitator="Sonia Hasni", date="24/11/2026")
+    s = model.update_setup(
+        s,
+        place="Mairie annexe, salle du conseil",
+        start_time="9:30",
+        end_time="11:00",
+        next_meeting="Point d'étape le 12/01/2027 à 9 h 30, même salle",
+    )
     for name in PEOPLE:
         s = model.add_participant(s, name)
     _at(4)
@@ -119,6 +126,9 @@ def _build(session_id: str) -> Session:
     for number, (author, text, _theme) in enumerate(IDEAS):
         _at(10 + number * 1.3)
         s = model.add_idea(s, text, names[author])
+    s = model.add_note(
+        s, "Le parking du personnel est trop petit : à voir avec les services techniques"
+    )
     _at(36)
     s = model.timer_pause(s, "ideation")
     s = model.timer_start(s, "clustering")
@@ -169,6 +179,9 @@ def _build(session_id: str) -> Session:
     for what, owner, days, label in ACTIONS:
         due = (START + timedelta(days=days)).strftime("%d/%m/%Y")
         s = model.add_action(s, what, owner, due, f"cluster:{cluster_ids[label]}")
+    s = model.add_note(
+        s, "« Quand on me dit merci, j'ai envie de continuer. » (un agent d'accueil)", "quote"
+    )
     _at(82)
     s = model.timer_pause(s, "actions")
     return replace(s, phase="summary")  # a past workshop: no phase clock running

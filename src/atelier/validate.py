@@ -37,6 +37,7 @@ from atelier.model import (
     Cluster,
     Decision,
     Idea,
+    Note,
     Participant,
     PhaseTime,
     Rule,
@@ -56,6 +57,7 @@ TEXT_LIMIT = 10_000
 _SURROGATE = re.compile("[\ud800-\udfff]")
 #: what model.clean_text would change in a one-line text (controls, runs of spaces, tabs)
 _UNCLEAN = re.compile("[\x00-\x1f\x7f-\x9f]|  ")
+_UNCLEAN_LINES = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]|  | \n|\n ")  # line breaks kept
 _KEY = re.compile(r"[1-9][0-9]{0,8}\Z")  # a record id as a table key, in canonical form
 _OPTION = re.compile(r"(cluster|idea):([1-9][0-9]{0,8})\Z")
 
@@ -88,6 +90,9 @@ TEXTS: dict[tuple[type, str], tuple[str, int, int]] = {
     (Action, "what"): (N_("The action"), model.ACTION_MAX, 1),
     (Action, "owner"): (N_("The owner"), model.NAME_MAX, 0),
     (Decision, "text"): (N_("The decision"), model.IDEA_MAX, 1),
+    (Session, "place"): (N_("The place"), model.PLACE_MAX, 0),
+    (Session, "next_meeting"): (N_("The next meeting"), model.MESSAGE_MAX, 0),
+    (Note, "text"): (N_("The note"), model.NOTE_MAX, 1),
     (VoteSettings, "grades"): (N_("The grade"), model.LABEL_MAX, 1),
     (VoteRound, "grades"): (N_("The grade"), model.LABEL_MAX, 1),
 }
@@ -116,10 +121,18 @@ CHOICES: dict[tuple[type, str], tuple[str, ...]] = {
     (VoteSettings, "mode"): model.VOTE_MODES,
     (VoteRound, "method"): model.VOTE_METHODS,
     (VoteRound, "mode"): model.VOTE_MODES,
+    (Note, "kind"): model.NOTE_KINDS,
+    (Note, "phase"): ("", *model.PHASES),
 }
 
 #: Calendar dates, stored as ISO (2026-11-25); typed forms (25/11/2026) are normalised.
 DATES: set[tuple[type, str]] = {(Session, "date"), (Action, "due")}
+
+#: Texts whose line breaks are kept (a note, a quote).
+MULTILINE: set[tuple[type, str]] = {(Note, "text")}
+
+#: Times of day, stored as 14:30 (typed forms such as 9h30 are normalised).
+TIMES: set[tuple[type, str]] = {(Session, "start_time"), (Session, "end_time")}
 
 
 def _is_timestamp(name: str) -> bool:
@@ -294,7 +307,7 @@ def _plan(cls: type) -> tuple[tuple[str, Any, bool, Any, bool], ...]:
             _hints(cls)[spec.name],
             spec.default is MISSING and spec.default_factory is MISSING,
             spec.default,
-            any((cls, spec.name) in table for table in (TEXTS, RANGES, CHOICES, DATES))
+            any((cls, spec.name) in table for table in (TEXTS, RANGES, CHOICES, DATES, TIMES))
             or _is_timestamp(spec.name),
         )
         for spec in fields(cls)
@@ -308,7 +321,7 @@ def _field_rules(cls: type, field: str, value: Any, default: Any, where: str, na
         return None
     if key in TEXTS:
         what, longest, shortest = TEXTS[key]
-        clean = _cleaner(what, longest, shortest, where)
+        clean = _cleaner(what, longest, shortest, where, key in MULTILINE)
         return tuple(clean(v) for v in value) if isinstance(value, tuple) else clean(value)
     if key in RANGES and isinstance(value, int | float):
         low, high = RANGES[key]
@@ -327,22 +340,38 @@ def _field_rules(cls: type, field: str, value: Any, default: Any, where: str, na
                 _("{field} is not a date: “{value}”.").format(field=name, value=_shown(value)),
             )
         return day
+    if key in TIMES:
+        try:
+            return model.parse_time(value)
+        except AtelierError:
+            refuse(
+                where,
+                _("{field} is not a time of day: “{value}”.").format(
+                    field=name, value=_shown(value)
+                ),
+            )
     if _is_timestamp(field) and isinstance(value, str) and (value or default != ""):
         check_timestamp(value, where, name)
     return value
 
 
-def _cleaner(what: str, longest: int, shortest: int, where: str) -> Callable[[str], str]:
+def _cleaner(
+    what: str, longest: int, shortest: int, where: str, multiline: bool = False
+) -> Callable[[str], str]:
+    unclean = _UNCLEAN_LINES if multiline else _UNCLEAN
+
     def clean(text: str) -> str:
         if (  # already clean, as atelier writes it: the common case, kept cheap
             shortest <= len(text) <= longest
             and text == text.strip()
-            and not _UNCLEAN.search(text)
+            and not unclean.search(text)
             and unicodedata.is_normalized("NFC", text)
         ):
             return text
         try:
-            return model.clean_text(text, what, max_len=longest, min_len=shortest)
+            return model.clean_text(
+                text, what, max_len=longest, min_len=shortest, multiline=multiline
+            )
         except AtelierError as error:
             refuse(where, error.message)
 
@@ -554,14 +583,8 @@ def _check_ballot(marks: Mapping[str, int], vote_round: VoteRound, where: str) -
     for option in marks:
         if option not in vote_round.options:
             _unknown(where, "marks", option)
-    values = [marks.get(o) for o in vote_round.options]
     try:
-        if vote_round.method == "dot":
-            voting.validate_dot_ballot(
-                [v or 0 for v in values], vote_round.dots_per_voter, vote_round.max_per_option
-            )
-        else:
-            voting.validate_mj_ballot(values, len(vote_round.grades))
+        model.check_ballot(vote_round, dict(marks))  # the rules a ballot is cast with
     except AtelierError as error:
         refuse(where, error.message)
 

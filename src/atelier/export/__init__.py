@@ -4,6 +4,8 @@ Every document format renders the one report laid out by :mod:`atelier.summary`;
 the session file's own layout. Files are written with :func:`atomicio.write_new`, so an
 existing file is never overwritten: the next free name (``name-2.md``…) is used and the
 path actually written is returned, for the CLI and the summary screen to show.
+An anonymous export renders :func:`atelier.summary.anonymized` (session) in every format,
+JSON included, and says so in its file name.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from atelier.errors import AtelierError
 from atelier.export import csvfile, html, jsonfile, markdown, odt, synthesis
 from atelier.i18n import _
 from atelier.model import Session
-from atelier.summary import Report, Summary, build_summary, summary_report
+from atelier.summary import Report, Summary, anonymized, build_summary, summary_report
 
 FORMATS = ("md", "html", "odt", "csv", "json")
 SYNTHESIS_FORMATS = ("md", "html", "odt")
@@ -49,10 +51,11 @@ def _render(session: Session, summary: Summary | None, fmt: str, bom: bool) -> b
     return _DOCUMENTS[fmt](summary_report(summary))
 
 
-def render(session: Session, fmt: str, *, bom: bool = False) -> bytes:
-    """The bytes of one export; ``bom`` only matters for CSV (Excel wants one)."""
+def render(session: Session, fmt: str, *, bom: bool = False, anonymous: bool = False) -> bytes:
+    """The bytes of one export; ``bom`` only matters for CSV (Excel wants one);
+    ``anonymous``: no participant name anywhere."""
     _check(fmt, FORMATS)
-    return _render(session, None, fmt, bom)
+    return _render(anonymized(session) if anonymous else session, None, fmt, bom)
 
 
 def _file_name(title: str, day: str, fmt: str, fallback: str) -> str:
@@ -63,10 +66,17 @@ def _file_name(title: str, day: str, fmt: str, fallback: str) -> str:
     return f"{slug}{stamp}.{fmt}"
 
 
-def default_filename(session: Session, fmt: str) -> str:
-    """A safe ASCII name: slug of the title, the session's date, the extension."""
+ANONYMOUS_SUFFIX = {"fr": "anonyme", "en": "anonymous"}
+
+
+def default_filename(session: Session, fmt: str, *, anonymous: bool = False) -> str:
+    """A safe ASCII name: slug of the title, the session's date, « anonyme », the extension."""
     _check(fmt, FORMATS)
-    return _file_name(session.title, session.date, fmt, "atelier")
+    name = _file_name(session.title, session.date, fmt, "atelier")
+    if anonymous:
+        stem, _dot, ext = name.rpartition(".")
+        name = f"{stem}-{ANONYMOUS_SUFFIX.get(session.lang, 'anonymous')}.{ext}"
+    return name
 
 
 def _target(output: Path | None, folder: Path | None, name: str) -> Path:
@@ -110,13 +120,17 @@ def export_session(
     *,
     bom: bool = False,
     folder: Path | None = None,
+    anonymous: bool = False,
 ) -> Path:
     """Write one export and return the path actually written (never an existing file)."""
-    data = render(session, fmt, bom=bom)
-    return write_free(_target(output, folder, default_filename(session, fmt)), data)
+    data = render(session, fmt, bom=bom, anonymous=anonymous)
+    name = default_filename(session, fmt, anonymous=anonymous)
+    return write_free(_target(output, folder, name), data)
 
 
-def export_all(session: Session, folder: Path, *, bom: bool = False) -> list[Path]:
+def export_all(
+    session: Session, folder: Path, *, bom: bool = False, anonymous: bool = False
+) -> list[Path]:
     """Every format into ``folder`` (created if needed), the summary built once."""
     folder = Path(folder).expanduser()
     if folder.exists() and not folder.is_dir():
@@ -127,9 +141,13 @@ def export_all(session: Session, folder: Path, *, bom: bool = False) -> list[Pat
         raise AtelierError(
             _("Cannot write {file}: {reason}.").format(file=folder, reason=error.strerror or error)
         ) from None
-    summary = build_summary(session)
+    shown = anonymized(session) if anonymous else session
+    summary = build_summary(shown)
     return [
-        write_free(folder / default_filename(session, fmt), _render(session, summary, fmt, bom))
+        write_free(
+            folder / default_filename(session, fmt, anonymous=anonymous),
+            _render(shown, summary, fmt, bom),
+        )
         for fmt in FORMATS
     ]
 

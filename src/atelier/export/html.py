@@ -40,6 +40,7 @@ dl.fields dd { margin: 0; }
 ul, ol { padding-left: 1.4rem; }
 li { margin: .15rem 0; }
 .detail { color: #555; font-style: italic; }
+.mark { font-variant-numeric: tabular-nums; color: #1f4e79; }
 ul.sub { margin: .1rem 0; color: #444; font-size: .95em; }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size: .95rem; }
 th, td { border: 1px solid #c8ccd2; padding: .3rem .5rem; text-align: left; vertical-align: top;
@@ -99,7 +100,8 @@ def _items(block: Items) -> list[str]:
         sub = ""
         if item.sub:
             sub = '<ul class="sub">' + "".join(f"<li>{esc(s)}</li>" for s in item.sub) + "</ul>"
-        lines.append(f"<li>{esc(item.text)}{detail}{sub}</li>")
+        mark = f'<strong class="mark">{esc(item.mark)}</strong> ' if item.mark else ""
+        lines.append(f"<li>{mark}{esc(item.text)}{detail}{sub}</li>")
     return [*lines, f"</{tag}>"]
 
 
@@ -215,6 +217,15 @@ def _chart(chart: Chart, number: int, lang: str) -> list[str]:
     svg = _merit_chart(chart, number, lang) if chart.kind == "merit" else _dot_chart(chart, number)
     caption = [f"<figcaption>{esc(chart.more)}</figcaption>"] if chart.more else []
     return ['<figure class="chart">', *svg, *caption, "</figure>"]
+
+
+def chart_svg(chart: Chart, lang: str, number: int = 1) -> tuple[str, int, int]:
+    """A chart as a standalone SVG file (for the ODT) and its width and height in pixels."""
+    lines = (
+        _merit_chart(chart, number, lang) if chart.kind == "merit" else _dot_chart(chart, number)
+    )
+    height = int(lines[0].split('viewBox="0 0 ', 1)[1].split('"', 1)[0].split()[1])
+    return "\n".join(lines) + "\n", CHART_WIDTH, height
 
 
 def _block(block: Block, number: int, lang: str) -> list[str]:

@@ -2,12 +2,17 @@
 
 Participant text is data: every character Markdown could read as markup is escaped, so
 ``<script>``, ``[bold]`` or ``*`` show as typed and a cell never breaks its table.
+Tables are padded into aligned columns within :data:`TABLE_WIDTH` characters, so they stay
+readable pasted into an e-mail as plain text; a table that would be wider becomes a list
+whose long texts wrap.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
+from atelier.i18n import translator
 from atelier.summary import (
     Block,
     Fields,
@@ -17,6 +22,7 @@ from atelier.summary import (
     Summary,
     Table,
     Text,
+    labelled,
     summary_report,
 )
 
@@ -24,6 +30,9 @@ _INLINE = re.compile(r"([\\`*_\[\]<>|~#])")
 _ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 _BLOCK_START = re.compile(r"^([-+=])")  # a list item or a heading underline
 _NUMBERED = re.compile(r"^(\d+)([.)])")  # an ordered list item
+_MARK = re.compile(r"^#\d+$")  # an idea's number: never a heading (no space after #)
+_LIST_MARK = re.compile(r"^(?:(\d+)\.|-) ")
+TABLE_WIDTH = 78  # characters of a table line: an e-mail's plain-text width
 
 
 def escape(text: str, *, line_start: bool = False) -> str:
@@ -42,40 +51,108 @@ def _fields(block: Fields) -> list[str]:
     return [f"- **{escape(label)}** {escape(value)}" for label, value in block.items]
 
 
+def _compact_items(block: Items) -> list[str]:
+    """A list as one paragraph of hard-broken lines « • text »: the same reading for a
+    screen, where a Markdown widget draws each list item as several widgets (18 ms each)."""
+    lines = []
+    for number, item in enumerate(block.items, start=1):
+        mark = f"{number}\\." if block.ordered else "•"
+        detail = f" — *{escape(item.detail)}*" if item.detail.strip() else ""
+        text = escape(item.text)
+        if item.mark:
+            text = f"{escape(item.mark)} {text}"
+        lines.append(f"{mark} {text}{detail}")
+        lines += [f"\u2003\u2003◦ {escape(sub)}" for sub in item.sub]
+    return ["\\\n".join(lines)]
+
+
 def _items(block: Items) -> list[str]:
     lines = []
     for number, item in enumerate(block.items, start=1):
         mark = f"{number}." if block.ordered else "-"
         detail = f" — *{escape(item.detail)}*" if item.detail.strip() else ""
-        lines.append(f"{mark} {escape(item.text, line_start=True)}{detail}")
+        text = escape(item.text, line_start=not item.mark)
+        if item.mark:
+            text = f"{item.mark if _MARK.match(item.mark) else escape(item.mark)} {text}"
+        lines.append(f"{mark} {text}{detail}")
         indent = " " * (len(mark) + 1)
         lines += [f"{indent}- {escape(sub, line_start=True)}" for sub in item.sub]
     return lines
 
 
-def _row(cells: tuple[str, ...]) -> str:
-    return "| " + " | ".join(escape(cell) for cell in cells) + " |"
+def _width(text: str) -> int:
+    """Columns a text takes in a fixed-width font (wide East Asian characters count two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _table(block: Table) -> list[str]:
-    rule = "| " + " | ".join("---:" if n else "---" for n in block.numeric) + " |"
-    lines = [_row(block.headers), rule, *(_row(row) for row in block.rows)]
+def _fits(rows: list[list[str]]) -> list[int] | None:
+    """Column widths of an aligned table, or None when it would be wider than TABLE_WIDTH."""
+    widths = [max(3, *(_width(row[i]) for row in rows)) for i in range(len(rows[0]))]
+    return widths if sum(widths) + 3 * len(widths) + 1 <= TABLE_WIDTH else None
+
+
+def _table(block: Table, lang: str) -> list[str]:
+    rows = [[escape(c) for c in block.headers], *([escape(c) for c in r] for r in block.rows)]
     if block.footer:
-        lines.append(
-            "| " + " | ".join(f"**{escape(c)}**" if c else "" for c in block.footer) + " |"
-        )
+        rows.append([f"**{escape(c)}**" if c else "" for c in block.footer])
+    widths = _fits(rows)
+    if widths is None:
+        return _records(block, lang)
+    for row_index, row in enumerate(rows):
+        for i, cell in enumerate(row):
+            pad = " " * (widths[i] - _width(cell))
+            row[i] = pad + cell if block.numeric[i] and row_index else cell + pad
+    rule = [
+        ("-" * (w - 1) + ":") if n else "-" * w for w, n in zip(widths, block.numeric, strict=False)
+    ]
+    lines = ["| " + " | ".join(row) + " |" for row in rows]
+    lines.insert(1, "| " + " | ".join(rule) + " |")
     return lines
 
 
-def _block(block: Block) -> list[str]:
+def _records(block: Table, lang: str) -> list[str]:
+    """A table too wide for an e-mail, as a list: its main (else longest) text column wraps freely,
+    the other cells follow as « Header : value »; a first column of plain numbers (No.)
+    numbers the list."""
+    _ = translator(lang)
+    texts = [i for i, n in enumerate(block.numeric) if not n] or [0]
+    main = block.main
+    if main is None:
+        main = max(texts, key=lambda i: max((_width(r[i]) for r in block.rows), default=0))
+    rows = [*block.rows, *((block.footer,) if block.footer else ())]
+    numbered = block.numeric[0] and main != 0 and all(r[0].isdigit() for r in block.rows)
+    lines = []
+    for row in rows:
+        details = " · ".join(
+            " ".join(labelled(_, escape(block.headers[i]), escape(cell)))
+            for i, cell in enumerate(row)
+            if i != main and cell.strip() and not (numbered and i == 0)
+        )
+        text = escape(row[main], line_start=True) if row[main].strip() else "—"
+        mark = f"{row[0]}." if numbered and row[0].isdigit() else "-"
+        lines.append(f"{mark} {text}" + (f" — {details}" if details else ""))
+    return lines
+
+
+def _bullet(match: re.Match[str]) -> str:
+    """A list item's mark inside a paragraph: « 3\\. » (not a list), « • »."""
+    return f"{match[1]}\\. " if match[1] else "• "
+
+
+def _block(block: Block, lang: str, compact: bool = False) -> list[str]:
     if isinstance(block, Heading):
         return [f"{'#' * block.level} {escape(block.text)}"]
     if isinstance(block, Fields):
+        if compact:
+            return ["\\\n".join(f"**{escape(k)}** {escape(v)}" for k, v in block.items)]
         return _fields(block)
     if isinstance(block, Items):
-        return _items(block)
+        return _compact_items(block) if compact else _items(block)
     if isinstance(block, Table):
-        return _table(block)
+        lines = _table(block, lang)
+        if compact and lines and not lines[0].startswith("|"):  # a list: one paragraph
+            return ["\\\n".join(_LIST_MARK.sub(_bullet, line) for line in lines)]
+        return lines
     if isinstance(block, Text):
         if block.style == "quote":
             return [f"> {escape(block.text, line_start=True)}"]
@@ -85,8 +162,10 @@ def _block(block: Block) -> list[str]:
     return []  # charts: the table beside them carries the numbers
 
 
-def render_report(report: Report) -> bytes:
-    parts = ["\n".join(lines) for lines in map(_block, report.blocks) if lines]
+def render_report(report: Report, *, compact: bool = False) -> bytes:
+    """The Markdown file; ``compact``: lists as hard-broken paragraphs, for the screen."""
+    blocks = (_block(block, report.lang, compact) for block in report.blocks)
+    parts = ["\n".join(lines) for lines in blocks if lines]
     return ("\n\n".join(parts) + "\n").encode("utf-8")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from textual import on
@@ -25,15 +24,9 @@ from .dialogs import Choice, ConfirmDialog, PickerDialog, TextPrompt
 
 
 def shown_path(path: Path) -> str:
-    """The folder as an absolute path — the same wherever atelier was started, so the
-    facilitator can find the files again from a file manager or another terminal — with
-    the home folder written ``~`` (shorter: it fits at 80 columns; fields accept it back)."""
-    path = path.absolute()
-    try:
-        inside = path.relative_to(Path.home())
-    except (ValueError, RuntimeError):  # elsewhere, or no home folder known
-        return str(path)
-    return "~" if inside == Path() else f"~{os.sep}{inside}"
+    """The folder as an absolute path: the same wherever atelier was started, so the
+    facilitator can find the files again from a file manager or another terminal."""
+    return str(path.absolute())
 
 
 class HomeScreen(AtelierScreen):

@@ -24,6 +24,7 @@ from atelier.i18n import N_, _, get_language, plural
 from atelier.model import Idea, Session
 from atelier.widgets.fields import CaptureField
 from atelier.widgets.ideas_view import IdeasView
+from atelier.widgets.moderation import ModerationQueue
 from atelier.widgets.text import shortened, show
 
 from .base import PhaseScreen
@@ -102,6 +103,7 @@ class IdeationScreen(PhaseScreen):
         Binding("ctrl+r", "edit", N_("Edit idea"), id="ideation_edit"),
         Binding("delete", "delete", N_("Delete idea"), id="ideation_delete"),
         Binding("ctrl+t", "toggle_participation", N_("Participation"), id="ideation_participation"),
+        Binding("ctrl+g", "moderation", N_("Phone ideas"), id="ideation_moderation"),
         Binding("down", "focus_list", N_("Go to the list"), show=False, id="ideation_list"),
         Binding("escape", "back_to_input", N_("Back to capture"), show=False, id="ideation_back"),
     ]
@@ -127,6 +129,7 @@ class IdeationScreen(PhaseScreen):
             yield IdeasView(self.session.author_name, id="ideas")
             with Vertical(id="participation-panel"):
                 yield Static(id="participation")
+            yield ModerationQueue(id="moderation")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -419,6 +422,20 @@ class IdeationScreen(PhaseScreen):
             ideas.select_id(key)
             if ideas.highlighted is not None:
                 ideas.scroll_to_highlight()
+
+    # ---- ideas from phones (issue 13): the queue is its own widget
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return action != "moderation" or getattr(self.app, "phones", None) is not None
+
+    def action_moderation(self) -> None:
+        self.query_one(ModerationQueue).focus_queue()
+
+    @on(ModerationQueue.Accepted)
+    def phone_idea_accepted(self, event: ModerationQueue.Accepted) -> None:
+        idea = self.session.idea(event.idea_id)
+        self._point_out_similar(idea)
+        if self.index is not None:
+            self.index.add(idea.id, idea.text)
 
     def action_toggle_participation(self) -> None:
         panel = self.query_one("#participation-panel")

@@ -66,6 +66,10 @@ class SetupScreen(PhaseScreen):
             "f-question": s.question,
             "f-facilitator": s.facilitator,
             "f-date": i18n.format_date(s.date, "fr"),
+            "f-place": s.place,
+            "f-start": s.start_time,
+            "f-end": s.end_time,
+            "f-next": s.next_meeting,
             "f-count": str(s.participant_count),
             "f-closing": s.closing_message,
             "f-dots": str(s.vote.dots_per_voter or ""),
@@ -82,6 +86,10 @@ class SetupScreen(PhaseScreen):
             "f-question": _setup("question"),
             "f-facilitator": _setup("facilitator"),
             "f-date": _setup("date"),
+            "f-place": _setup("place"),
+            "f-start": _setup("start_time"),
+            "f-end": _setup("end_time"),
+            "f-next": _setup("next_meeting"),
             "f-count": _setup("participant_count"),
             "f-closing": _setup("closing_message"),
             "f-dots": _vote("dots_per_voter"),
@@ -99,6 +107,10 @@ class SetupScreen(PhaseScreen):
             yield from self._row(_("Question for the group"), "f-question")
             yield from self._row(_("Facilitator"), "f-facilitator")
             yield from self._row(_("Date (25/11/2026)"), "f-date")
+            yield from self._row(_("Start time (9:30)"), "f-start")
+            yield from self._row(_("End time (12:00)"), "f-end")
+            yield from self._row(_("Place"), "f-place")
+            yield from self._row(_("Next meeting / follow-up"), "f-next")
             with Horizontal(classes="field"):
                 yield Label(_("Language of the session"), classes="field-label")
                 yield Select(

@@ -566,6 +566,9 @@ class VoteScreen(PhaseScreen):
                 )
         else:
             lines.append(Content(_("Ballots are anonymous.")))
+        from .join import vote_lines  # phones (issue 13): ballots received, shared address
+
+        lines.extend(vote_lines(self.atelier, vote_round))
         if not vote_round.closed_at:
             lines.append(
                 Content(

@@ -1,8 +1,9 @@
-"""A checkbox whose state reads without colour: ``▐X▌`` ticked, ``▐ ▌`` not (NO_COLOR)."""
+"""Choices whose state reads without colour (NO_COLOR, a washed-out projector): a ticked
+box ``▐X▌`` and a chosen radio button ``▐●▌`` against ``▐ ▌``."""
 
 from __future__ import annotations
 
-from textual.widgets import Checkbox
+from textual.widgets import Checkbox, RadioButton
 
 
 class TickBox(Checkbox):
@@ -11,3 +12,11 @@ class TickBox(Checkbox):
     @property  # type: ignore[override]
     def BUTTON_INNER(self) -> str:  # type: ignore[override]  # noqa: N802 - Textual's constant
         return "X" if self.value else " "
+
+
+class RadioChoice(RadioButton):
+    """Textual's RadioButton draws « ● » chosen or not and tells them apart by shade."""
+
+    @property  # type: ignore[override]
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]  # noqa: N802 - Textual's constant
+        return "●" if self.value else " "

@@ -1,0 +1,55 @@
+"""The core packages stay small and keep one public face: every module of model/, store/
+and summary/ is short, and each package's ``__init__`` re-exports every public name of its
+modules, so ``from atelier.model import ...`` keeps working when a name moves inside."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+from pathlib import Path
+
+import pytest
+
+import atelier
+
+SRC = Path(atelier.__file__).resolve().parent
+PACKAGES = ("model", "store", "summary")
+MAX_LINES = 400
+
+
+def modules(package: str) -> list[Path]:
+    return sorted(p for p in (SRC / package).glob("*.py") if p.name != "__init__.py")
+
+
+def public_names(path: Path) -> set[str]:
+    """Names a module defines at its top level, without a leading underscore."""
+    names: set[str] = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.FunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+    return {n for n in names if not n.startswith("_") and n != "T"}  # T: a TypeVar
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_every_module_is_short(package: str) -> None:
+    assert modules(package), f"{package}/ holds no module"
+    long = {
+        p.name: n for p in modules(package) if (n := len(p.read_text().splitlines())) > MAX_LINES
+    }
+    assert not long, f"{package}/: modules over {MAX_LINES} lines: {long}"
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_the_package_re_exports_every_public_name(package: str) -> None:
+    facade = importlib.import_module(f"atelier.{package}")
+    for path in modules(package):
+        module = importlib.import_module(f"atelier.{package}.{path.stem}")
+        for name in public_names(path):
+            assert name in facade.__all__, f"atelier.{package}.{path.stem}.{name} not exported"
+            assert getattr(facade, name) is getattr(module, name), name
+    for name in facade.__all__:
+        assert hasattr(facade, name), f"atelier.{package}.__all__ names a missing {name}"
