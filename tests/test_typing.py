@@ -29,7 +29,7 @@ from atelier.screens.results import ResultsScreen
 from atelier.store import SessionFolder
 from atelier.summary import build_summary, format_duration, summary_report
 from atelier.widgets.fields import BRACKETED_PASTE_END, BRACKETED_PASTE_START, PasteSafeParser
-from atelier.widgets.idealist import IdeaList
+from atelier.widgets.ideas_view import IdeasView
 
 from uikit import make_session, reload
 
@@ -259,7 +259,7 @@ async def test_hints_do_not_go_stale_after_undo(folder, frozen_clock):
         assert "#1" in str(hint.render())
         await burst(pilot, "ctrl+z")
         assert str(hint.render()).strip() == ""
-        ideas = app.screen.query_one(IdeaList)
+        ideas = app.screen.query_one(IdeasView)
         assert ideas.selected_id == 2
         await burst(pilot, "down", "up", "delete")
         assert "#1" in str(hint.render())

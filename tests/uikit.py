@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Input, OptionList, Static
 from atelier import model
 from atelier.store import SessionFolder
 from atelier.templates import load_templates
+from atelier.widgets.ideas_view import IdeasView
 
 HOSTILE = [
     "[bold]gras[/bold]",
@@ -60,6 +61,8 @@ def screen_text(pilot: Pilot) -> str:
     for widget in pilot.app.screen.query("*"):
         if isinstance(widget, OptionList):
             parts.extend(str(getattr(o.prompt, "plain", o.prompt)) for o in widget.options)
+        elif isinstance(widget, IdeasView):
+            parts.extend(prompt.plain for prompt in widget.prompts)
         elif isinstance(widget, DataTable):
             for row_key in widget.rows:
                 parts.extend(str(c) for c in widget.get_row(row_key))

@@ -8,18 +8,21 @@ S opens explained group suggestions, accepted or rejected one by one.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Self
 
+from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.geometry import Region
 from textual.widgets import Static
 
 from atelier import clustering, model
 from atelier.i18n import N_, _, get_language, plural
 from atelier.model import Cluster, Idea
-from atelier.widgets.idealist import IdeaList
+from atelier.widgets.ideas_view import IdeasView
 from atelier.widgets.text import shortened, show
 
 from .base import PhaseScreen
@@ -30,6 +33,45 @@ UNCLASSIFIED = "none"
 NEW_CLUSTER = "new"
 
 
+def _common(a: str, b: str) -> int:
+    """Length of the common start of ``a`` and ``b``."""
+    return next(
+        (n for n, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
+    )
+
+
+class BoardHint(Static):
+    """The one-line hint over the board. A move changes a count in it: only those cells
+    are repainted, because Textual redraws the bounding box of everything that changed,
+    and a full-width line above the two columns involved would take in every column."""
+
+    _changed: Region | None = None
+
+    def show(self, content: Content) -> None:
+        old = self.content
+        if not isinstance(old, Content) or old.spans or content.spans:
+            show(self, content, layout=False)
+            return
+        before, after = old.plain, content.plain
+        if before == after:
+            return
+        start = _common(before, after)
+        end = len(after) - _common(before[start:][::-1], after[start:][::-1])
+        if len(before) != len(after):  # the tail moved: repaint to the longer end
+            end = max(len(before), len(after))
+        longer = after if len(after) >= len(before) else before
+        self._changed = Region(cell_len(after[:start]), 0, max(1, cell_len(longer[start:end])), 1)
+        try:
+            self.update(content, layout=False)
+        finally:
+            self._changed = None
+
+    def refresh(self, *regions: Region, **kwargs: bool) -> Self:
+        if self._changed is not None and not regions:
+            regions = (self._changed,)
+        return super().refresh(*regions, **kwargs)
+
+
 class ClusterPanel(Vertical):
     """One column of the board: title with count, then its ideas."""
 
@@ -37,7 +79,7 @@ class ClusterPanel(Vertical):
         super().__init__(classes="cluster-panel", **kwargs)
         self.cluster = cluster
         self.number = number
-        self.ideas = IdeaList(author_of, classes="cluster-ideas")
+        self.ideas = IdeasView(author_of, classes="cluster-ideas")
 
     @property
     def cluster_id(self) -> int | None:
@@ -88,7 +130,7 @@ class ClusteringScreen(PhaseScreen):
     ]
 
     def compose_body(self) -> ComposeResult:
-        yield Static(id="board-hint")
+        yield BoardHint(id="board-hint")
         yield Horizontal(id="board")
 
     def panels(self) -> list[ClusterPanel]:
@@ -107,15 +149,13 @@ class ClusteringScreen(PhaseScreen):
             for panel, cluster in zip(panels, wanted, strict=True):
                 panel.fill(cluster, by_cluster.get(panel.cluster_id, []))
         placed = len(s.ideas) - len(by_cluster.get(None, []))
-        show(
-            self.query_one("#board-hint", Static),
+        self.query_one("#board-hint", BoardHint).show(
             Content(
                 _(
                     "Ideas placed: {placed} of {total} · clusters: {clusters} · 0–9 move the "
                     "selected idea"
                 ).format(placed=placed, total=len(s.ideas), clusters=len(s.clusters))
-            ),
-            layout=False,
+            )
         )
 
     def _rebuild_board(
@@ -143,7 +183,7 @@ class ClusteringScreen(PhaseScreen):
     # ---- selection
     def current_panel(self) -> ClusterPanel | None:
         focused = self.focused
-        if isinstance(focused, IdeaList) and isinstance(focused.parent, ClusterPanel):
+        if isinstance(focused, IdeasView) and isinstance(focused.parent, ClusterPanel):
             return focused.parent
         return None
 
@@ -337,7 +377,7 @@ class ClusteringScreen(PhaseScreen):
             return
         self.app.push_screen(SuggestionsScreen())
 
-    @on(IdeaList.OptionSelected)
-    def idea_selected(self, event: IdeaList.OptionSelected) -> None:
+    @on(IdeasView.Selected)
+    def idea_selected(self, event: IdeasView.Selected) -> None:
         event.stop()
         self.action_move_to()

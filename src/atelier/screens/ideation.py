@@ -8,12 +8,14 @@ stays selected for the following ideas. A close idea already on the board is poi
 from __future__ import annotations
 
 import unicodedata
+from typing import cast
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.css.styles import RulesMap
 from textual.widgets import Input, Static
 
 from atelier import model
@@ -21,7 +23,7 @@ from atelier.clustering import SimilarityIndex
 from atelier.i18n import N_, _, get_language, plural
 from atelier.model import Idea, Session
 from atelier.widgets.fields import CaptureField
-from atelier.widgets.idealist import IdeaList
+from atelier.widgets.ideas_view import IdeasView
 from atelier.widgets.moderation import ModerationQueue
 from atelier.widgets.text import shortened, show
 
@@ -124,7 +126,7 @@ class IdeationScreen(PhaseScreen):
             yield Static(id="author")
         yield Static(id="capture-hint")
         with Horizontal(id="ideation-main"):
-            yield IdeaList(self.session.author_name, id="ideas")
+            yield IdeasView(self.session.author_name, id="ideas")
             with Vertical(id="participation-panel"):
                 yield Static(id="participation")
             yield ModerationQueue(id="moderation")
@@ -134,7 +136,7 @@ class IdeationScreen(PhaseScreen):
         self.query_one("#participation-panel").display = self.app.size.width >= 100
         self.query_one("#idea-input", Input).focus()
         self.build_index()
-        ideas = self.query_one(IdeaList)
+        ideas = self.query_one(IdeasView)
         if ideas.option_count:
             ideas.highlighted = ideas.option_count - 1
             ideas.scroll_end(animate=False)
@@ -152,12 +154,24 @@ class IdeationScreen(PhaseScreen):
         s = self.session
         question = s.question or _("(no question set: F7 to go back to the setup)")
         show(self.query_one("#question", Static), Content.styled(question, "bold"))
-        self.query_one(IdeaList).sync(s.ideas)
-        show(self.query_one("#participation", Static), participation(s))
+        self.query_one(IdeasView).sync(s.ideas)
+        self._show_participation(participation(s))
         self._show_author()
         if self.unsaved_hint is not None and not self.atelier.unsaved:  # the retry saved it
             self._hint(Content(_("Saved: #{id}.").format(id=self.unsaved_hint)))
             self.unsaved_hint = None
+
+    def _show_participation(self, content: Content) -> None:
+        """A count going up keeps the panel's height: repaint it without a layout of the
+        whole screen (which redraws every widget on each idea added)."""
+        panel = self.query_one("#participation", Static)
+        old, width, rules = panel.content, panel.content_size.width, cast(RulesMap, panel.styles)
+        kept = (
+            isinstance(old, Content)
+            and width > 0
+            and old.get_height(rules, width) == content.get_height(rules, width)
+        )
+        show(panel, content, layout=not kept)
 
     def _show_author(self) -> None:
         name = ""
@@ -209,7 +223,7 @@ class IdeationScreen(PhaseScreen):
             field.value = typed + field.value
             return False
         idea = self.session.ideas[-1]
-        ideas = self.query_one(IdeaList)
+        ideas = self.query_one(IdeasView)
         ideas.highlighted = ideas.option_count - 1
         ideas.scroll_end(animate=False)
         self._point_out_similar(idea)
@@ -260,7 +274,7 @@ class IdeationScreen(PhaseScreen):
                 )
             )
         )
-        ideas = self.query_one(IdeaList)
+        ideas = self.query_one(IdeasView)
         ideas.highlighted = ideas.option_count - 1
         ideas.scroll_end(animate=False)
 
@@ -346,7 +360,7 @@ class IdeationScreen(PhaseScreen):
 
     def _list_target(self) -> int | None:
         """The idea selected in the list when the list has focus, else None (capture)."""
-        ideas = self.query_one(IdeaList)
+        ideas = self.query_one(IdeasView)
         return ideas.selected_id if ideas.has_focus else None
 
     def action_merge_similar(self) -> None:
@@ -361,7 +375,7 @@ class IdeationScreen(PhaseScreen):
             self._hint(Content(_("Merged into #{id}.").format(id=older_id)))
 
     def action_edit(self) -> None:
-        idea_id = self.query_one(IdeaList).selected_id
+        idea_id = self.query_one(IdeasView).selected_id
         if idea_id is None:
             return
         self.editing = idea_id
@@ -380,17 +394,17 @@ class IdeationScreen(PhaseScreen):
         field.focus()
 
     def action_focus_list(self) -> None:
-        self.query_one(IdeaList).focus()
+        self.query_one(IdeasView).focus()
 
-    @on(IdeaList.OptionSelected)
-    def idea_chosen(self, event: IdeaList.OptionSelected) -> None:
+    @on(IdeasView.Selected)
+    def idea_chosen(self, event: IdeasView.Selected) -> None:
         event.stop()
         self.action_edit()
 
     def action_delete(self) -> None:
-        if not self.query_one(IdeaList).has_focus:
+        if not self.query_one(IdeasView).has_focus:
             return
-        idea_id = self.query_one(IdeaList).selected_id
+        idea_id = self.query_one(IdeasView).selected_id
         if idea_id is None:
             return
         if self.atelier.apply(model.delete_idea, idea_id):
@@ -404,7 +418,7 @@ class IdeationScreen(PhaseScreen):
         self.similar_to = None
         self._hint("")
         if table == "ideas" and key is not None:
-            ideas = self.query_one(IdeaList)
+            ideas = self.query_one(IdeasView)
             ideas.select_id(key)
             if ideas.highlighted is not None:
                 ideas.scroll_to_highlight()

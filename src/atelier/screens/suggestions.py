@@ -62,7 +62,9 @@ class SuggestionsScreen(AtelierScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.compute(self.atelier.session)
+        # after the first frame: the thread would otherwise hold the GIL while the screen
+        # is drawn, and S would take longer to show anything the more ideas there are
+        self.call_after_refresh(self.compute, self.atelier.session)
 
     @work(thread=True, exclusive=True)
     def compute(self, session: Session) -> None:

@@ -27,6 +27,7 @@ class PhaseTimer(Widget):
         self._ticker: Timer | None = None
         self._rang = False
         self._width = 0
+        self._shown = ""
 
     def on_mount(self) -> None:
         self._ticker = self.set_interval(1.0, self.tick, pause=True)
@@ -54,9 +55,12 @@ class PhaseTimer(Widget):
             self._rang = False
         # « Time is up! » widens the label (and -1:00 is wider than 9:59): lay it out again
         # when the width changes, or the end of the label is cut
-        width = len(self._text())
-        self.refresh(layout=width != self._width)
-        self._width = width
+        # and repaint only when the label changed: every change to the session syncs the
+        # timer, and a needless repaint of this corner widens the region Textual redraws
+        text = self._text()
+        if text != self._shown:
+            self.refresh(layout=len(text) != self._width)
+        self._shown, self._width = text, len(text)
 
     def _text(self) -> str:
         timing = self._timing()
