@@ -22,7 +22,6 @@ from atelier.widgets.timer import PhaseTimer
 from atelier.widgets.typography import keep_no_break_spaces
 
 from .bindings import translate_bindings
-from .dialogs import Choice, PickerDialog
 
 if TYPE_CHECKING:
     from atelier.screens.host import Host
@@ -115,6 +114,8 @@ class PhaseScreen(AtelierScreen):
             self.atelier.goto_phase(PHASES[index + 1])
 
     def action_choose_phase(self) -> None:
+        from .dialogs import Choice, PickerDialog
+
         choices = [
             Choice(phase, f"{number}. {_(PHASE_LABELS[phase])}")
             for number, phase in enumerate(PHASES, start=1)

@@ -20,9 +20,11 @@ class KeyFooter(Footer):
     are « key description » and a margin; wide ones « key  description »), so what is
     shown never depends on when the screen is drawn."""
 
+    _composed_width = -1  # the width the keys were chosen for
+
     def compose(self) -> ComposeResult:
         widgets = list(super().compose())
-        room = self.app.size.width
+        room = self._composed_width = self.app.size.width
         for widget in widgets:
             if widget.has_class("-command-palette"):
                 room -= self._width(widget) + 1  # its left border
@@ -43,4 +45,7 @@ class KeyFooter(Footer):
         return text + 3 + (1 if widget.has_class("-command-palette") else 0)
 
     def on_resize(self) -> None:
-        self.call_after_refresh(self.recompose)
+        """Choose the keys again when the terminal's width changed (not on the first layout:
+        the keys were chosen for this width when composing)."""
+        if self.app.size.width != self._composed_width:
+            self.call_after_refresh(self.recompose)
