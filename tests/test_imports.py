@@ -3,7 +3,7 @@
 Every import of every module of ``src/atelier`` is read with ``ast`` — at module level,
 inside functions (deferred imports), and under ``if TYPE_CHECKING:`` (for the type checker
 only, never run). Module-level imports must form no circle, nor with the deferred ones
-added; screens and widgets reach the app through ``atelier.screens.host.Host``, so no module
+added; screens and widgets reach the app through ``atelier.screens.host.AppHost``, so no module
 but the command line imports ``atelier.app``, not even for the type checker.
 """
 
@@ -168,7 +168,7 @@ def test_no_circle_even_for_the_type_checker() -> None:
 
 
 def test_only_the_command_line_imports_the_app() -> None:
-    """Screens and widgets depend on the app through the Host protocol, never directly."""
+    """Screens and widgets depend on the app through the AppHost protocol, never directly."""
     importers = {e.source for e in import_graph() if e.target == "atelier.app"}
     assert importers == {"atelier.cli"}
 

@@ -1,7 +1,7 @@
 """The Textual app: wiring of screens, global keys and messages around one :class:`Workshop`.
 
 screen → :meth:`AtelierApp.apply` → :meth:`Workshop.apply` (named operation) → store (saved
-on disk) → screen refresh. Screens see the app through :class:`atelier.screens.host.Host`.
+on disk) → screen refresh. Screens see the app through :class:`atelier.screens.host.AppHost`.
 """
 
 from __future__ import annotations

@@ -31,10 +31,10 @@ from .dialogs import Choice, ConfirmDialog, Dialog, PickerDialog
 from .rounds import option_name, round_title
 
 if TYPE_CHECKING:
-    from atelier.screens.host import Host
+    from atelier.screens.host import AppHost
 
 
-def start_ballot(app: Host, round_id: int, *, replace: bool = False) -> None:
+def start_ballot(app: AppHost, round_id: int, *, replace: bool = False) -> None:
     """Open a blank ballot; in a named session, first ask who votes (not those who did).
 
     ``replace`` swaps the top screen (the neutral screen) for the ballot."""
@@ -72,7 +72,7 @@ class VoterScreen(Guarded, ModalScreen):  # type: ignore[type-arg]
         translate_bindings(self)
 
     @property
-    def atelier(self) -> Host:
+    def atelier(self) -> AppHost:
         return self.app  # type: ignore[return-value]
 
     def on_mount(self) -> None:

@@ -24,7 +24,7 @@ from atelier.widgets.typography import keep_no_break_spaces
 from .bindings import translate_bindings
 
 if TYPE_CHECKING:
-    from atelier.screens.host import Host
+    from atelier.screens.host import AppHost
 
 keep_no_break_spaces()
 
@@ -37,7 +37,7 @@ class AtelierScreen(Guarded, Screen):  # type: ignore[type-arg]
         translate_bindings(self)
 
     @property
-    def atelier(self) -> Host:
+    def atelier(self) -> AppHost:
         return self.app  # type: ignore[return-value]
 
 

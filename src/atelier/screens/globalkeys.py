@@ -14,7 +14,7 @@ from atelier import model
 from atelier.config import save_theme
 from atelier.i18n import N_, _
 
-from .host import Host
+from .host import AppHost
 
 #: keys that mean nothing without an open session: hidden from the footer.
 SESSION_ACTIONS = frozenset({"recall_rules", "projector", "undo", "redo", "home", "park", "phones"})
@@ -39,8 +39,8 @@ class GlobalKeys(App[int]):
         return action not in SESSION_ACTIONS or self.host.handle is not None
 
     @property
-    def host(self) -> Host:
-        return cast(Host, self)
+    def host(self) -> AppHost:
+        return cast(AppHost, self)
 
     def action_help(self) -> None:
         from atelier.screens.help import HelpScreen

@@ -1,4 +1,4 @@
-"""What screens and widgets need from the app, as a protocol: they never import the app.
+"""What screens need from the app, as a protocol: they never import the app.
 
 :class:`atelier.app.AtelierApp` provides it (the open session, the one path for changes,
 and the few Textual calls the shared helpers make); screens reach it as ``self.atelier``.
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from atelier.workshop import Workshop
 
 
-class Host(Protocol):
+class AppHost(Protocol):
     workshop: Workshop
     templates_dir: Path | None
     phones: Any  # screens.join.PhonesLink while phones are switched on

@@ -27,7 +27,7 @@ from .dialogs import Choice, Dialog, MessageDialog, PickerDialog, TextPrompt
 from .home import shown_path
 
 if TYPE_CHECKING:
-    from atelier.screens.host import Host
+    from atelier.screens.host import AppHost
 
 SCREEN_IDEAS_MAX = 1000  # beyond, ideas counted per cluster (bench/summary_screen.py)
 
@@ -100,7 +100,7 @@ class ExportDialog(Dialog):
         )
 
 
-def print_paper(app: Host) -> None:
+def print_paper(app: AppHost) -> None:
     """Ask ballots or cards, write them into the export folder, say where (any phase)."""
     from atelier.export.paper import print_ballots, print_cards
 
