@@ -8,8 +8,8 @@ screen is painted and the app has nothing more to show (it is idle; an app still
 towards its first screen would still be writing). The app is then quit with ctrl+q.
 
 * atelier: ``python -m atelier --dir FOLDER --lang fr`` (the real command line) on a
-  folder holding the bundled demo session; an informative second figure adds a
-  2,000-idea session to the folder (the home screen reads every session).
+  folder holding the bundled demo session; a second figure adds a 2,000-idea session to
+  the folder (the home screen reads every session). Both have the same target.
 * reference: a bare Textual app with Header and Footer (``BARE_APP`` below), measured the
   same way, alternately with atelier in the same run.
 
@@ -47,7 +47,7 @@ from atelier.demo import write_demo  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"
 SRC = Path(__file__).resolve().parent.parent / "src"
-TARGET_RATIO = 1.5
+TARGET_RATIO = 1.2  # issue 15
 QUIET = 1.0  # seconds without output: painted and idle
 SIZE = (120, 40)
 
@@ -237,6 +237,8 @@ def run(quick: bool = False) -> list[Row]:
             "s",
             reference=bare,
             reference_label="bare Textual app",
+            target=TARGET_RATIO,
+            target_on="ratio",
             runs=runs,
             note=", ".join(f"{t:.3f}" for t in times["atelier+2000"]),
         ),

@@ -23,6 +23,8 @@ CORE_MODULES = [
     "atelier.templates",
     "atelier.i18n",
     "atelier.cli",
+    "atelier.workshop",
+    "atelier.errorlog",
 ]
 
 

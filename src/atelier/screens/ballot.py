@@ -26,15 +26,15 @@ from atelier.model import VoteRound
 from atelier.widgets.charts import fitted, grade_colour, one_line
 from atelier.widgets.guard import Guarded
 
-from .base import translate_bindings
+from .bindings import translate_bindings
 from .dialogs import Choice, ConfirmDialog, Dialog, PickerDialog
-from .vote import option_name, round_title
+from .rounds import option_name, round_title
 
 if TYPE_CHECKING:
-    from atelier.app import AtelierApp
+    from atelier.screens.host import AppHost
 
 
-def start_ballot(app: AtelierApp, round_id: int, *, replace: bool = False) -> None:
+def start_ballot(app: AppHost, round_id: int, *, replace: bool = False) -> None:
     """Open a blank ballot; in a named session, first ask who votes (not those who did).
 
     ``replace`` swaps the top screen (the neutral screen) for the ballot."""
@@ -72,7 +72,7 @@ class VoterScreen(Guarded, ModalScreen):  # type: ignore[type-arg]
         translate_bindings(self)
 
     @property
-    def atelier(self) -> AtelierApp:
+    def atelier(self) -> AppHost:
         return self.app  # type: ignore[return-value]
 
     def on_mount(self) -> None:

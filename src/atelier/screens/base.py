@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -23,34 +21,12 @@ from atelier.widgets.text import show
 from atelier.widgets.timer import PhaseTimer
 from atelier.widgets.typography import keep_no_break_spaces
 
+from .bindings import translate_bindings
+
 if TYPE_CHECKING:
-    from atelier.app import AtelierApp
+    from atelier.screens.host import AppHost
 
 keep_no_break_spaces()
-
-
-# Textual's own bindings (every screen inherits them) get our words, then translated
-TEXTUAL_DESCRIPTIONS = {
-    "Focus Next": N_("Next field"),
-    "Focus Previous": N_("Previous field"),
-    "Copy selected text": N_("Copy the selected text"),
-    "palette": N_("palette"),
-}
-
-
-def translate_bindings(node: DOMNode) -> None:
-    """Footer, help and palette show binding descriptions in the interface language."""
-    mapping = node._bindings.key_to_bindings
-    for key, bindings in mapping.items():
-        mapping[key] = [
-            replace(
-                b,
-                description=_(TEXTUAL_DESCRIPTIONS.get(b.description, b.description))
-                if b.description
-                else "",
-            )
-            for b in bindings
-        ]
 
 
 class AtelierScreen(Guarded, Screen):  # type: ignore[type-arg]
@@ -61,7 +37,7 @@ class AtelierScreen(Guarded, Screen):  # type: ignore[type-arg]
         translate_bindings(self)
 
     @property
-    def atelier(self) -> AtelierApp:
+    def atelier(self) -> AppHost:
         return self.app  # type: ignore[return-value]
 
 

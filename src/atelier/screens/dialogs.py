@@ -18,7 +18,7 @@ from atelier.widgets.fields import TextField
 from atelier.widgets.guard import Guarded
 from atelier.widgets.text import literal
 
-from .base import translate_bindings
+from .bindings import translate_bindings
 
 
 class Dialog(Guarded, ModalScreen):  # type: ignore[type-arg]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -14,13 +15,13 @@ from atelier import i18n
 from atelier.errors import AtelierError
 from atelier.i18n import N_, _
 from atelier.model import PHASE_LABELS
-from atelier.store import SessionInfo
-from atelier.templates import load_templates
 from atelier.widgets.footer import KeyFooter
 from atelier.widgets.tables import fill_table
 
 from .base import AtelierScreen
-from .dialogs import Choice, ConfirmDialog, PickerDialog, TextPrompt
+
+if TYPE_CHECKING:
+    from atelier.store import SessionInfo
 
 
 def shown_path(path: Path) -> str:
@@ -45,6 +46,7 @@ class HomeScreen(AtelierScreen):
     def __init__(self) -> None:
         super().__init__()
         self.sessions: list[SessionInfo] = []
+        self._filled_width = -1
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -105,11 +107,14 @@ class HomeScreen(AtelierScreen):
             for info in self.sessions
         ]
         keys = [info.id for info in self.sessions]
+        self._filled_width = self.app.size.width
         fill_table(table, lines, keys, self.app.size.width - 4, {0: 1})  # margin 0 2
         return table
 
     def on_resize(self) -> None:
-        if self.is_mounted and self.sessions:
+        """The titles are cut to the width: fill again when it changed (not on the first
+        layout, already filled for this width)."""
+        if self.is_mounted and self.sessions and self.app.size.width != self._filled_width:
             row = self.query_one(DataTable).cursor_row
             self._fill().move_cursor(row=row)
 
@@ -135,6 +140,10 @@ class HomeScreen(AtelierScreen):
             self.atelier.open_session(info.id, read_only=True)
 
     def action_new(self) -> None:
+        from atelier.templates import load_templates
+
+        from .dialogs import Choice, PickerDialog, TextPrompt
+
         found = load_templates(self.atelier.templates_dir)
         for problem in found.problems:
             self.notify(problem, severity="warning", timeout=8)
@@ -178,6 +187,8 @@ class HomeScreen(AtelierScreen):
         self.reload(select=new_id)
 
     def action_delete(self) -> None:
+        from .dialogs import ConfirmDialog
+
         info = self.selected()
         if not info:
             return

@@ -25,9 +25,9 @@ from .base import AtelierScreen
 from .dialogs import Choice, PickerDialog
 
 if TYPE_CHECKING:
-    from atelier.app import AtelierApp
     from atelier.lan.room import Room
     from atelier.lan.server import PhoneServer
+    from atelier.screens.host import AppHost
 
 DEFAULT_PORT = 8765
 REFRESH_DELAY = 0.1  # many phones at once: one redraw per tenth of a second at most
@@ -36,7 +36,7 @@ REFRESH_DELAY = 0.1  # many phones at once: one redraw per tenth of a second at 
 class PhonesLink:
     """The app's side of the room: the open session, the one path for changes, redraws."""
 
-    def __init__(self, app: AtelierApp) -> None:
+    def __init__(self, app: AppHost) -> None:
         from atelier.lan.room import Room
 
         self.app = app
@@ -89,7 +89,7 @@ class PhonesLink:
             self.server = None
 
 
-async def switch_on(app: AtelierApp, bind: str | None = None, port: int | None = None) -> None:
+async def switch_on(app: AppHost, bind: str | None = None, port: int | None = None) -> None:
     """Start the participant server on ``bind`` (else the one LAN address, else ask)."""
     from atelier.lan.server import candidate_addresses
 
@@ -126,7 +126,7 @@ async def switch_on(app: AtelierApp, bind: str | None = None, port: int | None =
     )
 
 
-async def _start(app: AtelierApp, address: str, port: int | None) -> None:
+async def _start(app: AppHost, address: str, port: int | None) -> None:
     from atelier.lan.server import PhoneServer, free_port
 
     link = PhonesLink(app)
@@ -155,7 +155,7 @@ async def _start(app: AtelierApp, address: str, port: int | None) -> None:
     app.push_screen(JoinScreen())
 
 
-async def switch_off(app: AtelierApp) -> None:
+async def switch_off(app: AppHost) -> None:
     link, app.phones = app.phones, None
     if link is not None:
         await link.stop()
@@ -273,7 +273,7 @@ class JoinScreen(AtelierScreen):
         self.notify(_("Phones switched off."))
 
 
-async def phones_key(app: AtelierApp) -> None:
+async def phones_key(app: AppHost) -> None:
     """The ``phones`` key: switch phones on (showing the join screen), or show it again."""
     if app.phones is None:
         await switch_on(app)
@@ -281,7 +281,7 @@ async def phones_key(app: AtelierApp) -> None:
         app.push_screen(JoinScreen())
 
 
-def vote_lines(app: AtelierApp, vote_round: VoteRound) -> Iterable[Content]:
+def vote_lines(app: AppHost, vote_round: VoteRound) -> Iterable[Content]:
     """For the vote screen: ballots received from phones against people present."""
     link = app.phones
     if link is None or vote_round.mode != "ballot":

@@ -22,14 +22,17 @@ from atelier.summary import build_summary, overview_report, summary_report
 from atelier.templates import save_user_template
 from atelier.widgets.fields import TextField
 from atelier.widgets.tickbox import TickBox
+from atelier.widgets.typography import keep_no_break_spaces_in_markdown
 
 from .base import PhaseScreen
 from .dialogs import Choice, Dialog, MessageDialog, PickerDialog, TextPrompt
 
 if TYPE_CHECKING:
-    from atelier.app import AtelierApp
+    from atelier.screens.host import AppHost
 
 SCREEN_IDEAS_MAX = 1000  # beyond, ideas counted per cluster (bench/summary_screen.py)
+
+keep_no_break_spaces_in_markdown()  # « bienveillant ? » never ends a line with « ? »
 
 FORMAT_LABELS = {
     "md": N_("Markdown (.md)"),
@@ -111,7 +114,7 @@ class ExportDialog(Dialog):
         )
 
 
-def print_paper(app: AtelierApp) -> None:
+def print_paper(app: AppHost) -> None:
     """Ask ballots or cards, write them into the export folder, say where (any phase)."""
     from atelier.export.paper import print_ballots, print_cards
 

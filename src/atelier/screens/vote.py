@@ -24,23 +24,10 @@ from atelier.widgets.text import cell
 
 from .base import PhaseScreen
 from .dialogs import ConfirmDialog, Dialog
+from .rounds import option_name, round_title
 from .setup import VOTE_METHOD_LABELS, VOTE_MODE_LABELS, VOTE_TARGET_LABELS
 
 # --------------------------------------------------------------------------- shared helpers
-
-
-def round_title(session: Session, vote_round: VoteRound) -> str:
-    """« Main vote » (the only vote), « Vote 2 », or « Run-off 1 » (numbered in order)."""
-    return summary.round_titles(session, _).get(vote_round.id, _("Main vote"))
-
-
-def option_name(session: Session, key: str) -> str:
-    """Plain text naming a vote option (cluster label, or « #12 idea »); show it literally."""
-    label = session.option_label(key)
-    if not label:
-        return _("(deleted option)")
-    kind, _sep, number = key.partition(":")
-    return f"#{number} {label}" if kind == "idea" else label
 
 
 def label_room(screen_width: int, other_columns: int) -> int:

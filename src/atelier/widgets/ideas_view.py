@@ -274,10 +274,14 @@ class IdeasView(Guarded, ScrollView, can_focus=True):
         if self._measure():
             self.call_after_refresh(self.scroll_to_highlight)
         # looked up once per repaint, not once per line
-        self._styles = (
-            self.get_visual_style("ideas-view--idea"),
-            self.get_visual_style("ideas-view--idea", "ideas-view--highlighted"),
-        )
+        try:
+            self._styles = (
+                self.get_visual_style("ideas-view--idea"),
+                self.get_visual_style("ideas-view--idea", "ideas-view--highlighted"),
+            )
+        except KeyError:  # asked to draw before its styles are applied (just mounted)
+            self.call_after_refresh(self.refresh)
+            return [Strip.blank(crop.width)] * crop.height
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:

@@ -12,7 +12,6 @@ from typing import Any
 
 import rich._wrap
 from textual.content import Content
-from textual.widgets._markdown import MarkdownBlock
 
 NO_BREAK = "\u00a0\u202f\u2007\u2060"
 BREAKABLE = rf"[^\S{NO_BREAK}]"
@@ -27,7 +26,7 @@ _HOLD = str.maketrans(_HELD)
 
 
 def _markdown_keeping_no_break_spaces(original: Any) -> Any:
-    def token_to_content(self: MarkdownBlock, token: Any) -> Content:
+    def token_to_content(self: Any, token: Any) -> Content:
         for child in token.children or ():
             child.content = child.content.translate(_HOLD)
         content = original(self, token)
@@ -37,8 +36,14 @@ def _markdown_keeping_no_break_spaces(original: Any) -> Any:
 
 
 def keep_no_break_spaces() -> None:
-    """Wrap text (Content, Rich Text and Markdown alike) only at breakable spaces."""
+    """Wrap text (Content and Rich Text alike) only at breakable spaces."""
     rich._wrap.re_word = WORD
+
+
+def keep_no_break_spaces_in_markdown() -> None:
+    """The same for Textual's Markdown widget (loaded with the summary screen only)."""
+    from textual.widgets._markdown import MarkdownBlock
+
     if not getattr(MarkdownBlock._token_to_content, "keeps_no_break_spaces", False):
         patched = _markdown_keeping_no_break_spaces(MarkdownBlock._token_to_content)
         patched.keeps_no_break_spaces = True
