@@ -555,20 +555,7 @@ def _check_round(vote_round: VoteRound, rounds: Mapping[int, VoteRound], people:
             _unknown(where, "tallies", option)
     try:
         for option, counts in vote_round.tallies.items():
-            if vote_round.method == "dot":
-                if len(counts) != 1:
-                    raise AtelierError(_("A dot tally is one number."))
-                voting.validate_dot_tally(
-                    counts[0],
-                    vote_round.voters,
-                    vote_round.dots_per_voter,
-                    vote_round.max_per_option,
-                    option,
-                )
-            else:
-                voting.validate_mj_tally(
-                    list(counts), vote_round.voters, len(vote_round.grades), option
-                )
+            model.check_tally(vote_round, counts, option)  # as the tally screen checks it
         if vote_round.method == "dot":
             voting.validate_dot_totals(
                 [t[0] for t in vote_round.tallies.values()],

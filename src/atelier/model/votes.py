@@ -218,13 +218,8 @@ def _check_tallies(vote_round: VoteRound) -> None:
             voting.validate_mj_tally(list(counts), vote_round.voters, len(vote_round.grades))
 
 
-@operation(N_("enter a tally"))
-def set_tally(session: Session, round_id: int, option: str, counts: Sequence[int]) -> Session:
-    """Paper vote: dots for one option ([n]) or counts per grade, worst → best."""
-    vote_round = _open_round(session, round_id)
-    if option not in vote_round.options:
-        raise AtelierError(_("Unknown vote option: {option}.").format(option=option))
-    label = session.option_label(option)
+def check_tally(vote_round: VoteRound, counts: Sequence[int], label: str) -> tuple[int, ...]:
+    """One option's paper tally, checked against the round's rules (``label`` names it)."""
     values = tuple(counts)
     if vote_round.method == "dot":
         if len(values) != 1:
@@ -238,6 +233,16 @@ def set_tally(session: Session, round_id: int, option: str, counts: Sequence[int
         )
     else:
         voting.validate_mj_tally(list(values), vote_round.voters, len(vote_round.grades), label)
+    return values
+
+
+@operation(N_("enter a tally"))
+def set_tally(session: Session, round_id: int, option: str, counts: Sequence[int]) -> Session:
+    """Paper vote: dots for one option ([n]) or counts per grade, worst → best."""
+    vote_round = _open_round(session, round_id)
+    if option not in vote_round.options:
+        raise AtelierError(_("Unknown vote option: {option}.").format(option=option))
+    values = check_tally(vote_round, counts, session.option_label(option))
     new = replace(vote_round, tallies={**vote_round.tallies, option: values})
     _check_tallies(new)
     return replace(session, rounds=_replace_item(session.rounds, round_id, new))
