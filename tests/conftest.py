@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -10,6 +12,10 @@ import pytest
 
 from atelier import clock, i18n
 from atelier.store import SessionFolder
+
+# What the sessions list showed is remembered in the user's cache folder (store.listing):
+# tests, and the atelier processes they start, never read or write the real one.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="atelier-tests-cache-")
 
 FROZEN_AT = datetime(2026, 11, 25, 14, 30, tzinfo=timezone(timedelta(hours=1)))
 

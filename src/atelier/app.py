@@ -7,23 +7,25 @@ on disk) → screen refresh. Screens see the app through :class:`atelier.screens
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.screen import Screen
 
-from atelier import i18n, model
+from atelier import i18n, model, store
 from atelier.config import load_config
 from atelier.errors import AtelierError
 from atelier.i18n import _
-from atelier.model import Session
 from atelier.screens.bindings import translate_bindings
 from atelier.screens.globalkeys import GlobalKeys
 from atelier.screens.phases import phase_screen
-from atelier.store import OpenSession, SessionFolder, SessionLocked
 from atelier.widgets.fields import install_paste_parser
 from atelier.widgets.guard import GuardedApp
 from atelier.widgets.keyorder import KeysInOrder
 from atelier.workshop import Workshop, phase_of_change
+
+if TYPE_CHECKING:  # the records and the session handle load when a session opens
+    from atelier.model import Session
+    from atelier.store import OpenSession, SessionFolder
 
 
 class AtelierApp(GuardedApp, KeysInOrder, GlobalKeys):
@@ -104,7 +106,7 @@ class AtelierApp(GuardedApp, KeysInOrder, GlobalKeys):
         self.close_session()
         try:
             phase = self.workshop.open(session_id, read_only=read_only)
-        except SessionLocked as error:
+        except store.SessionLocked as error:
 
             def view(answer: bool | None) -> None:
                 if answer:

@@ -198,13 +198,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_tui(args: argparse.Namespace, folder: SessionFolder) -> int:
     from atelier.app import create_app
-    from atelier.demo import DEMO_ID, copy_demo
 
     wanted = getattr(args, "id", None)
-    if wanted == DEMO_ID:  # the demo shipped in the package, copied into the folder once
-        session_id: str | None = copy_demo(folder)
-    else:
-        session_id = folder.resolve_id(wanted) if wanted else None
+    session_id = _session_to_open(folder, wanted) if wanted else None
     app = create_app(
         folder.root,
         lang=i18n.get_language(),
@@ -215,6 +211,14 @@ def run_tui(args: argparse.Namespace, folder: SessionFolder) -> int:
     )
     app.run()
     return int(app.return_code or 0)
+
+
+def _session_to_open(folder: SessionFolder, wanted: str) -> str:
+    """The id of the session named on the command line; the demo shipped in the package is
+    copied into the folder the first time (only then is its module loaded)."""
+    from atelier.demo import DEMO_ID, copy_demo
+
+    return copy_demo(folder) if wanted == DEMO_ID else folder.resolve_id(wanted)
 
 
 def cmd_list(args: argparse.Namespace, folder: SessionFolder) -> int:

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from atelier.i18n import _
 
@@ -36,14 +36,27 @@ def config_path() -> Path:
     return user_config_path("atelier") / "config.toml"
 
 
+def _read(path: Path) -> tuple[str, dict[str, Any]]:
+    """The file's text and settings: FileNotFoundError when there is none, another OSError
+    or a ValueError (not UTF-8, not TOML) when it cannot be used."""
+    text = path.read_text(encoding="utf-8")
+    return text, _parse(text)
+
+
+def _parse(text: str) -> dict[str, Any]:
+    import tomllib  # only when there is a file: most people have none (start-up)
+
+    return tomllib.loads(text)
+
+
 def load_config(path: Path | None = None) -> UserConfig:
     """The user's settings; a broken file is reported, never fatal."""
     path = path or config_path()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        _text, data = _read(path)
     except FileNotFoundError:
         return UserConfig()
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+    except (OSError, ValueError) as error:
         return UserConfig(
             problem=_("{file}: {error}; default settings used.").format(file=path, error=error)
         )
@@ -100,11 +113,10 @@ def save_theme(theme: str, path: Path | None = None) -> str | None:
         raise ValueError(theme)
     path = path or config_path()
     try:
-        text = path.read_text(encoding="utf-8")
-        settings = tomllib.loads(text)
+        text, settings = _read(path)
     except FileNotFoundError:
         text, settings = "", {}
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+    except (OSError, ValueError) as error:
         # a file we cannot read is never replaced: the user's settings would be lost
         return _("{file}: {error}; the theme was not saved.").format(file=path, error=error)
     lines = text.splitlines()
@@ -116,7 +128,11 @@ def save_theme(theme: str, path: Path | None = None) -> str | None:
     else:
         lines.insert(top, setting)
     new_text = "\n".join(lines) + "\n"
-    if tomllib.loads(new_text) != {**settings, "theme": theme}:  # never write what we misread
+    try:
+        reread = _parse(new_text)
+    except ValueError:
+        reread = {}
+    if reread != {**settings, "theme": theme}:  # never write what we misread
         return _("{file}: the theme could not be saved.").format(file=path)
     try:
         from atelier.atomicio import atomic_write

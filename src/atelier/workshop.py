@@ -9,13 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from atelier import model
+from atelier import model, store
 from atelier.errors import AtelierError
 from atelier.i18n import _
-from atelier.model import PHASES, Session
-from atelier.store import OpenSession, SaveFailed, SessionFolder, diff_sessions
+from atelier.model import PHASES
+from atelier.store import SessionFolder
+
+if TYPE_CHECKING:  # the store's session handle loads when a session opens
+    from atelier.model import Session
+    from atelier.store import OpenSession
 
 #: ``notify(message, severity, timeout)``: severity is "information", "warning" or "error".
 Notify = Callable[[str, str, float | None], None]
@@ -131,7 +135,7 @@ class Workshop:
         was_saved = not self.handle.dirty
         try:
             self.handle.apply(operation, *args, **kwargs)
-        except SaveFailed as error:
+        except store.SaveFailed as error:
             # the screen's « NOT SAVED » marker stays until a retry succeeds; say why once
             if was_saved:
                 self._notify(error.message, "error", 10)
@@ -168,7 +172,7 @@ class Workshop:
         before = self.handle.session
         try:
             label = self.handle.undo() if undo else self.handle.redo()
-        except SaveFailed as error:
+        except store.SaveFailed as error:
             self._notify(error.message, "error", 10)
             label = ""
         except AtelierError as error:
@@ -181,4 +185,4 @@ class Workshop:
         if label:
             template = _("Undone: {action}.") if undo else _("Redone: {action}.")
             self._notify(template.format(action=_(label)), "information", None)
-        return replayed_item(diff_sessions(before, self.handle.session))
+        return replayed_item(store.diff_sessions(before, self.handle.session))

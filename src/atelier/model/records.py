@@ -12,39 +12,7 @@ from typing import TypeVar
 from atelier import clock, voting
 from atelier.errors import AtelierError
 from atelier.i18n import N_, _
-
-# --------------------------------------------------------------------------- phases
-
-PHASES: tuple[str, ...] = (
-    "setup",
-    "rules",
-    "ideation",
-    "clustering",
-    "vote",
-    "results",
-    "actions",
-    "summary",
-)
-PHASE_LABELS: dict[str, str] = {
-    "setup": N_("Setup"),
-    "rules": N_("Rules"),
-    "ideation": N_("Ideation"),
-    "clustering": N_("Clustering"),
-    "vote": N_("Vote"),
-    "results": N_("Results"),
-    "actions": N_("Actions"),
-    "summary": N_("Summary"),
-}
-DEFAULT_MINUTES: dict[str, int] = {
-    "setup": 5,
-    "rules": 5,
-    "ideation": 20,
-    "clustering": 15,
-    "vote": 10,
-    "results": 5,
-    "actions": 20,
-    "summary": 5,
-}
+from atelier.model.phases import DEFAULT_MINUTES
 
 # --------------------------------------------------------------------------- limits
 

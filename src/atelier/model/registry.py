@@ -8,8 +8,8 @@ from typing import TypeVar
 
 from atelier.errors import AtelierError
 from atelier.i18n import _
+from atelier.model.phases import PHASES
 from atelier.model.records import (
-    PHASES,
     Session,
     VoteRound,
 )

@@ -11,14 +11,13 @@ from atelier import clock
 from atelier.errors import AtelierError
 from atelier.i18n import N_, _
 from atelier.model.ideas import add_cluster
+from atelier.model.phases import DEFAULT_MINUTES, PHASES
 from atelier.model.records import (
     DEFAULT_CLOSING,
-    DEFAULT_MINUTES,
     MAX_MINUTES,
     MAX_PARTICIPANTS,
     MESSAGE_MAX,
     NAME_MAX,
-    PHASES,
     PLACE_MAX,
     QUESTION_MAX,
     RULE_TEXT_MAX,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -141,7 +142,7 @@ class ActionsScreen(PhaseScreen):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         for label in ("#", _("What"), _("Owner"), _("Due"), _("Linked to")):
-            table.add_column(label)
+            table.add_column(Text(label))  # literal, never markup
         super().on_mount()
         table.focus()
 

@@ -13,7 +13,7 @@ from textual.widgets import Static
 
 from atelier import model
 from atelier.i18n import N_, _
-from atelier.model import PHASE_LABELS, PHASES, Session
+from atelier.model import PHASE_LABELS, PHASES
 from atelier.widgets.footer import KeyFooter
 from atelier.widgets.guard import Guarded
 from atelier.widgets.phasebar import PhaseBar
@@ -24,6 +24,7 @@ from atelier.widgets.typography import keep_no_break_spaces
 from .bindings import translate_bindings
 
 if TYPE_CHECKING:
+    from atelier.model import Session
     from atelier.screens.host import AppHost
 
 keep_no_break_spaces()

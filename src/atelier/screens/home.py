@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -61,11 +62,14 @@ class HomeScreen(AtelierScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column(_("Title"), key="title")
-        table.add_column(_("Date"), key="date")
-        table.add_column(_("Phase"), key="phase")
-        table.add_column(_("Ideas"), key="ideas")
-        table.add_column(_("People"), key="people")
+        for label, key in (
+            (_("Title"), "title"),
+            (_("Date"), "date"),
+            (_("Phase"), "phase"),
+            (_("Ideas"), "ideas"),
+            (_("People"), "people"),
+        ):
+            table.add_column(Text(label), key=key)  # literal: a str label is parsed as markup
 
     def on_screen_resume(self) -> None:
         """Also sent when the screen is first shown: one scan at start-up, one per return."""

@@ -11,70 +11,104 @@
   they changed and keeps an undo/redo log of 200 steps inside the same file.
 
 Modules: :mod:`.journal` (the storage and the file reader), :mod:`.lock` (one writer),
-:mod:`.handle` (:class:`OpenSession`, diffs, undo), :mod:`.folder` (:class:`SessionFolder`).
-Every public name is imported here.
+:mod:`.handle` (:class:`OpenSession`, diffs, undo), :mod:`.folder` (:class:`SessionFolder`),
+:mod:`.listing` (what the sessions list shows, remembered between runs), :mod:`.files`
+(the files beside a session, failure reasons). Every public name is available here; each
+module loads when one of its names is first used (listing the folder needs no TinyDB).
 """
 
 from __future__ import annotations
 
-from atelier.store.folder import (
-    ID_PATTERN,
-    FolderScan,
-    SessionFolder,
-    SessionInfo,
-    slugify,
-)
-from atelier.store.handle import (
-    REDO_TABLE,
-    UNDO_LIMIT,
-    UNDO_TABLE,
-    OpenSession,
-    UndoStep,
-    diff_sessions,
-)
-from atelier.store.journal import (
-    COMPACT_EVERY,
-    AtomicStorage,
-    DamagedFile,
-    SaveFailed,
-    TooNew,
-    apply_mutations,
-    journal_path,
-    os_reason,
-    read_document,
-    replay_journal,
-)
-from atelier.store.lock import (
-    LockOwner,
-    SessionLock,
-    SessionLocked,
-    SessionReadOnly,
-)
+from typing import TYPE_CHECKING
 
-__all__ = [
-    "SaveFailed",
-    "AtomicStorage",
-    "os_reason",
-    "COMPACT_EVERY",
-    "journal_path",
-    "apply_mutations",
-    "replay_journal",
-    "read_document",
-    "DamagedFile",
-    "TooNew",
-    "SessionLocked",
-    "LockOwner",
-    "SessionLock",
-    "SessionReadOnly",
-    "UNDO_LIMIT",
-    "UNDO_TABLE",
-    "REDO_TABLE",
-    "diff_sessions",
-    "UndoStep",
-    "OpenSession",
-    "ID_PATTERN",
-    "SessionInfo",
-    "FolderScan",
-    "slugify",
-    "SessionFolder",
-]
+from atelier import lazy
+
+if TYPE_CHECKING:
+    from atelier.store.files import (
+        TooNew,
+        journal_path,
+        os_reason,
+    )
+    from atelier.store.folder import (
+        ID_PATTERN,
+        LISTING,
+        FolderScan,
+        SessionFolder,
+        SessionInfo,
+        slugify,
+    )
+    from atelier.store.handle import (
+        REDO_TABLE,
+        UNDO_LIMIT,
+        UNDO_TABLE,
+        OpenSession,
+        UndoStep,
+        diff_sessions,
+    )
+    from atelier.store.journal import (
+        COMPACT_EVERY,
+        AtomicStorage,
+        DamagedFile,
+        SaveFailed,
+        apply_mutations,
+        read_document,
+        replay_journal,
+    )
+    from atelier.store.listing import (
+        ListingMemory,
+        default_listing_file,
+        digest_of,
+    )
+    from atelier.store.lock import (
+        LockOwner,
+        SessionLock,
+        SessionLocked,
+        SessionReadOnly,
+    )
+
+#: the public names, by module (each loads when one of its names is first used)
+EXPORTS: dict[str, tuple[str, ...]] = {
+    "files": (
+        "TooNew",
+        "journal_path",
+        "os_reason",
+    ),
+    "listing": (
+        "ListingMemory",
+        "default_listing_file",
+        "digest_of",
+    ),
+    "folder": (
+        "LISTING",
+        "ID_PATTERN",
+        "FolderScan",
+        "SessionFolder",
+        "SessionInfo",
+        "slugify",
+    ),
+    "lock": (
+        "LockOwner",
+        "SessionLock",
+        "SessionLocked",
+        "SessionReadOnly",
+    ),
+    "journal": (
+        "COMPACT_EVERY",
+        "AtomicStorage",
+        "DamagedFile",
+        "SaveFailed",
+        "apply_mutations",
+        "read_document",
+        "replay_journal",
+    ),
+    "handle": (
+        "REDO_TABLE",
+        "UNDO_LIMIT",
+        "UNDO_TABLE",
+        "OpenSession",
+        "UndoStep",
+        "diff_sessions",
+    ),
+}
+
+__all__, __getattr__, __dir__ = lazy.attach(globals(), EXPORTS)

@@ -4,16 +4,15 @@ not parse are set aside in ``damaged/`` untouched, files from a newer atelier le
 from __future__ import annotations
 
 import errno
-import hashlib
 import json
 import os
 import re
 import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from atelier import clock, codec, model
+from atelier import clock, model
 from atelier.atomicio import (
     atomic_write,
     fsync_dir,
@@ -22,20 +21,20 @@ from atelier.atomicio import (
 )
 from atelier.errors import AtelierError
 from atelier.i18n import N_, _
-from atelier.model import Session
-from atelier.store.handle import OpenSession
-from atelier.store.journal import (
-    TooNew,
-    _session_of,
-    journal_path,
-    os_reason,
-    read_document,
-)
+from atelier.store.files import TooNew, journal_path, os_reason
+from atelier.store.listing import ListingMemory, digest_of
 from atelier.store.lock import (
     SessionLock,
     SessionLocked,
     _cannot_write,
 )
+
+if TYPE_CHECKING:
+    from atelier.model import Session
+    from atelier.store.handle import OpenSession
+
+#: what the sessions list showed of each file, in the user's cache folder (store.listing)
+LISTING = ListingMemory()
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}\Z")  # \Z: "$" accepts a final newline
 _WINDOWS_RESERVED = {
@@ -82,10 +81,12 @@ class SessionFolder:
     DAMAGED = "damaged"
     TRASH = "trash"
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, listing: ListingMemory | None = None) -> None:
         """Nothing is created here: reading (list, show, export) leaves no folder behind;
-        the folder is made when the first session is written (:meth:`save_new`)."""
+        the folder is made when the first session is written (:meth:`save_new`).
+        ``listing``: what was listed before (by default the user's, shared in-process)."""
         self.root = Path(root).expanduser().resolve()
+        self.listing = listing or LISTING
         try:
             existing = next(p for p in (self.root, *self.root.parents) if p.exists())
             if not existing.is_dir():
@@ -154,7 +155,7 @@ class SessionFolder:
             if not ID_PATTERN.match(path.stem):
                 continue
             try:
-                sessions.append(_listed(path))
+                sessions.append(self._listed(path))
             except TooNew as error:
                 problems.append(error.message)  # left exactly where it is
             except Exception as error:  # whatever it is, it must not hide the other sessions
@@ -162,8 +163,24 @@ class SessionFolder:
                 if path.is_file() and _readable(path) and not _held(path):
                     reason = self.set_aside(path, reason)
                 problems.append(reason)
+        self.listing.forget(self.root, {info.path for info in sessions})
+        self.listing.save()
         sessions.sort(key=lambda s: (s.date, s.id), reverse=True)
         return FolderScan(sessions, problems)
+
+    def _listed(self, path: Path) -> SessionInfo:
+        """What the list shows of one file: remembered while its bytes are unchanged, else
+        from the session checked in full (which says why a file cannot be listed)."""
+        try:
+            digest = digest_of(path)
+        except OSError:
+            digest = None
+        shown = self.listing.recall(path, digest) if digest else None
+        if shown is None:
+            shown = _shown(path)
+            if digest:
+                self.listing.remember(path, digest, shown)
+        return SessionInfo(id=path.stem, path=path, locked=_held(path), **shown)
 
     def set_aside(self, path: Path, reason: str) -> str:
         """Move an unusable file, bytes untouched, into ``damaged/`` under a free name."""
@@ -200,6 +217,8 @@ class SessionFolder:
         path = self.path_for(session.id)
         if path.exists():
             raise AtelierError(_("A session {id} already exists.").format(id=session.id))
+        from atelier import codec
+
         data = json.dumps(codec.to_document(session), ensure_ascii=False, separators=(",", ":"))
         try:
             self.root.mkdir(parents=True, exist_ok=True)
@@ -218,10 +237,14 @@ class SessionFolder:
 
     def load(self, session_id: str) -> Session:
         """Read a session without owning it (listing, export, show)."""
+        from atelier.store.journal import _session_of, read_document
+
         path = self.path_for(session_id)
         return _session_of(read_document(path), path)
 
     def open(self, session_id: str, readonly: bool = False) -> OpenSession:
+        from atelier.store.handle import OpenSession
+
         return OpenSession(self.path_for(session_id), readonly=readonly)
 
     def duplicate(self, session_id: str, title: str | None = None) -> str:
@@ -278,42 +301,19 @@ class SessionFolder:
         return target
 
 
-def _info(path: Path, document: dict[str, Any]) -> SessionInfo:
+def _shown(path: Path) -> dict[str, Any]:
     """What the sessions list shows, from the session checked in full: a session listed
     here also opens."""
-    session = _session_of(document, path)
-    return SessionInfo(
-        id=path.stem,
-        title=session.title,
-        date=session.date,
-        phase=session.phase,
-        ideas=len(session.ideas),
-        participants=session.voter_count,
-        path=path,
-        locked=_held(path),
-    )
+    from atelier.store.journal import _session_of, read_document
 
-
-#: session file → (a digest of its bytes and its journal's, what the list shows): a file
-#: checked once is not checked again until it changes (the home screen lists the folder
-#: each time it is shown; reading and hashing cost little next to checking).
-_LISTED: dict[Path, tuple[bytes, SessionInfo]] = {}
-
-
-def _listed(path: Path) -> SessionInfo:
-    try:
-        digest = hashlib.blake2b(path.read_bytes(), digest_size=16)
-        journal = journal_path(path)
-        if journal.exists():
-            digest.update(journal.read_bytes())
-    except OSError:
-        return _info(path, read_document(path))  # which says why it cannot be read
-    known = _LISTED.get(path)
-    if known is not None and known[0] == digest.digest():
-        return replace(known[1], locked=_held(path))
-    info = _info(path, read_document(path))
-    _LISTED[path] = (digest.digest(), info)
-    return info
+    session = _session_of(read_document(path), path)
+    return {
+        "title": session.title,
+        "date": session.date,
+        "phase": session.phase,
+        "ideas": len(session.ideas),
+        "participants": session.voter_count,
+    }
 
 
 def _readable(path: Path) -> bool:

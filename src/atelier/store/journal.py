@@ -4,7 +4,6 @@ replays the journal and refuses, naming the file, what it cannot use."""
 
 from __future__ import annotations
 
-import errno
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,8 +20,9 @@ from atelier.atomicio import (
     fsync_dir,
 )
 from atelier.errors import AtelierError
-from atelier.i18n import N_, _
+from atelier.i18n import _
 from atelier.model import Session
+from atelier.store.files import TooNew, journal_path, os_reason
 
 
 class SaveFailed(AtelierError):
@@ -158,30 +158,10 @@ class AtomicStorage(Storage):
         ) from None
 
 
-#: Why a write failed, in the user's language (the system's own text is in English).
-_REASONS = {
-    errno.ENOSPC: N_("the disk is full"),
-    errno.EDQUOT: N_("the disk quota is used up"),
-    errno.EROFS: N_("the disk is read-only"),
-    errno.EACCES: N_("permission denied"),
-    errno.EPERM: N_("permission denied"),
-    errno.EIO: N_("input/output error (a removed or failing disk?)"),
-}
-
-
-def os_reason(error: OSError) -> str:
-    reason = _REASONS.get(error.errno or 0)
-    return _(reason) if reason else str(error.strerror or error)
-
-
 #: Journal lines written before the whole file is rewritten and the journal dropped.
 COMPACT_EVERY = 100
 
 _dump = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-
-def journal_path(session_path: Path) -> Path:
-    return session_path.with_suffix(".journal")
 
 
 def apply_mutations(document: dict[str, Any], mutations: list[list[Any]]) -> None:
@@ -281,7 +261,3 @@ def _session_of(document: dict[str, Any], path: Path) -> Session:
 
 class DamagedFile(AtelierError):
     """The file cannot be read as a session: it is set aside, never overwritten."""
-
-
-class TooNew(AtelierError):
-    """Written by a newer atelier: left exactly where it is."""

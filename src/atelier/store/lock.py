@@ -8,6 +8,12 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+try:
+    import fcntl
+except ImportError:  # Windows: filelock probes with msvcrt
+    fcntl = None  # type: ignore[assignment]
 
 from atelier import clock
 from atelier.atomicio import (
@@ -16,7 +22,7 @@ from atelier.atomicio import (
 )
 from atelier.errors import AtelierError
 from atelier.i18n import _
-from atelier.store.journal import os_reason
+from atelier.store.files import os_reason
 
 
 class SessionLocked(AtelierError):
@@ -52,21 +58,26 @@ class SessionLock:
     since) for messages; it is read without the lock."""
 
     def __init__(self, session_path: Path) -> None:
-        from filelock import FileLock  # only when a session is opened, listed or trashed
-
         self.path = session_path.with_suffix(".lock")
         self.info_path = session_path.with_suffix(".owner")
-        self._lock = FileLock(
-            self.path,
-            timeout=0,
-            thread_local=False,  # opened and closed from different threads in the app
-            fallback_to_soft=False,  # never a marker file whose owner must be guessed
-            preserve_lock_file=True,
-        )
+        self._lock: Any = None  # the FileLock, made when the lock is first taken
+
+    def _file_lock(self) -> Any:
+        if self._lock is None:
+            from filelock import FileLock  # only when a session is opened or trashed
+
+            self._lock = FileLock(
+                self.path,
+                timeout=0,
+                thread_local=False,  # opened and closed from different threads in the app
+                fallback_to_soft=False,  # never a marker file whose owner must be guessed
+                preserve_lock_file=True,
+            )
+        return self._lock
 
     @property
     def held(self) -> bool:
-        return self._lock.is_locked
+        return self._lock is not None and self._lock.is_locked
 
     def owner(self) -> LockOwner | None:
         """Who holds (or last held) the lock, as it wrote it; None when unknown."""
@@ -81,7 +92,7 @@ class SessionLock:
         from filelock import Timeout
 
         try:
-            self._lock.acquire(timeout=0)
+            self._file_lock().acquire(timeout=0)
         except Timeout:
             return False
         return True
@@ -105,12 +116,14 @@ class SessionLock:
             return False
         if not self.path.exists():
             return False  # never created: nobody ever locked it (listing creates nothing)
+        if fcntl is not None:  # the sessions list asks for every file: no filelock to load
+            return _flock_busy(self.path)
         try:
             if not self.try_acquire():
                 return True
         except OSError:
             return False  # cannot even try (read-only folder): nobody can write there
-        self._lock.release()
+        self._file_lock().release()
         return False
 
     def _busy_message(self) -> str:
@@ -136,6 +149,25 @@ class SessionLock:
             except OSError:
                 pass
             self._lock.release()
+
+
+def _flock_busy(path: Path) -> bool:
+    """Whether a process holds ``flock`` on ``path``: the lock filelock takes on POSIX,
+    probed shared and without waiting, then let go (it never blocks an owner for long)."""
+    assert fcntl is not None
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return False  # gone, or not readable: nobody can own it from here
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError as error:
+        return error.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES)
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
 
 
 class SessionReadOnly(SessionLocked):

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual.content import Content
 from textual.timer import Timer
 from textual.widget import Widget
 
 from atelier.i18n import _, format_duration
-from atelier.model import PhaseTime
+
+if TYPE_CHECKING:
+    from atelier.model import PhaseTime
 
 
 class PhaseTimer(Widget):
