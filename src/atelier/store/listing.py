@@ -2,9 +2,9 @@
 
 The home screen lists the folder at every start, and a session is listed only once it has
 been checked in full (a session listed also opens). Checking a 2,000-idea session costs
-tens of milliseconds: the result is remembered, keyed by a digest of the file's bytes and
-of its journal's, in ``listing.json`` of the user's cache folder (platformdirs). A file is
-checked again as soon as one byte of it changes, or when atelier's version changes.
+tens of milliseconds: the result is remembered, keyed by a digest of the file and of its
+journal (sizes and CRC-32s), in ``listing.json`` of the user's cache folder (platformdirs).
+A file is checked again as soon as one byte of it changes, or when atelier's version does.
 
 The memory is only a shortcut: when it is missing, damaged, hand-edited, from another
 version or cannot be written, the files are checked in full as before, silently. A damaged
@@ -12,9 +12,9 @@ or too-new file is never remembered (it is reported at every listing)."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -39,13 +39,20 @@ def default_listing_file() -> Path:
 
 
 def digest_of(path: Path) -> str:
-    """The digest of a session file and its journal (OSError when they cannot be read)."""
-    digest = hashlib.blake2b(path.read_bytes(), digest_size=16)
-    journal = journal_path(path)
-    if journal.exists():
-        digest.update(b"\0journal\0")
-        digest.update(journal.read_bytes())
-    return digest.hexdigest()
+    """A digest of a session file and its journal (OSError when they cannot be read): their
+    sizes and CRC-32s, which change with any byte changed, added or removed by accident
+    (zlib: hashlib would load OpenSSL at every start). It only decides whether to check a
+    file again; opening a session always checks it in full."""
+    parts = []
+    for file in (path, journal_path(path)):
+        try:
+            data = file.read_bytes()
+        except FileNotFoundError:
+            if file == path:
+                raise
+            continue  # no journal: the file was saved whole
+        parts.append(f"{len(data)}:{zlib.crc32(data):08x}")
+    return "/".join(parts)
 
 
 class ListingMemory:
@@ -89,8 +96,8 @@ class ListingMemory:
         self._changed = False
         entries = dict(list(self.entries.items())[-_LIMIT:])
         data = {"format": _FORMAT, "version": __version__, "entries": entries}
-        file = self.file or default_listing_file()
         try:
+            file = self.file or default_listing_file()
             file.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(file, json.dumps(data, ensure_ascii=False).encode(), durable=False)
         except OSError:
