@@ -183,3 +183,48 @@ def test_the_default_memory_is_in_the_user_cache_folder(tmp_path: Path) -> None:
     from atelier.store.listing import default_listing_file
 
     assert default_listing_file().is_relative_to(Path(os.environ["XDG_CACHE_HOME"]))
+
+
+def test_a_session_closed_by_atelier_is_not_checked_at_the_next_start(
+    sessions: Path, memory_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workshop ran yesterday: closing the session remembered its final file, so this
+    morning's start lists it without checking 2,000 ideas again."""
+    from atelier.workshop import Workshop
+
+    session_id = fresh_folder(sessions, memory_file).create("Atelier")
+    workshop = Workshop(sessions, lambda *_: None)
+    workshop.folder = fresh_folder(sessions, memory_file)
+    workshop.open(session_id)
+    for number in range(3):
+        workshop.apply(model.add_idea, f"Idée {number}")
+    workshop.close()
+    checked = no_full_check(monkeypatch)
+    (info,) = fresh_folder(sessions, memory_file).scan().sessions
+    assert checked == []
+    assert info.ideas == 3 and info.phase == "setup"
+
+
+def test_unsaved_changes_are_not_remembered(
+    sessions: Path, memory_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Closed while the disk refused the last save: the list checks the file itself."""
+    from atelier.workshop import Workshop
+
+    session_id = fresh_folder(sessions, memory_file).create("Atelier")
+    workshop = Workshop(sessions, lambda *_: None)
+    workshop.folder = fresh_folder(sessions, memory_file)
+    workshop.open(session_id)
+
+    def full_disk(*_args: Any, **_kwargs: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("atelier.store.journal.append_line", full_disk)
+    monkeypatch.setattr("atelier.store.journal.atomic_write", full_disk)
+    workshop.apply(model.add_idea, "Pas encore sur le disque")
+    workshop.close()
+    monkeypatch.undo()
+    checked = no_full_check(monkeypatch)
+    (info,) = fresh_folder(sessions, memory_file).scan().sessions
+    assert checked == [sessions / f"{session_id}.json"]
+    assert info.ideas == 0

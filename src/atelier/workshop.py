@@ -113,8 +113,10 @@ class Workshop:
                 if self.handle.session.timing(phase).running:
                     self.apply(model.timer_pause, phase)
             self.apply(model.leave_phase)
-        self.handle.close()
-        self.handle = None
+        handle, self.handle = self.handle, None
+        handle.close()
+        if not handle.dirty:  # the file holds exactly this session
+            self.folder.remember_written(handle.path, handle.session)
 
     def enter_phase(self, phase: str) -> None:
         """Move the session to ``phase``: the timer of the phase left is paused."""

@@ -182,6 +182,17 @@ class SessionFolder:
                 self.listing.remember(path, digest, shown)
         return SessionInfo(id=path.stem, path=path, locked=_held(path), **shown)
 
+    def remember_written(self, path: Path, session: Session) -> None:
+        """Remember what the list shows of a file atelier has just written whole from
+        ``session`` (a session closed with everything saved): the next start, or the return
+        to the list, need not check that file again."""
+        try:
+            digest = digest_of(path)
+        except OSError:
+            return
+        self.listing.remember(path, digest, _shown_of(session))
+        self.listing.save()
+
     def set_aside(self, path: Path, reason: str) -> str:
         """Move an unusable file, bytes untouched, into ``damaged/`` under a free name."""
         folder = self.root / self.DAMAGED
@@ -306,7 +317,10 @@ def _shown(path: Path) -> dict[str, Any]:
     here also opens."""
     from atelier.store.journal import _session_of, read_document
 
-    session = _session_of(read_document(path), path)
+    return _shown_of(_session_of(read_document(path), path))
+
+
+def _shown_of(session: Session) -> dict[str, Any]:
     return {
         "title": session.title,
         "date": session.date,
