@@ -228,3 +228,18 @@ def test_unsaved_changes_are_not_remembered(
     (info,) = fresh_folder(sessions, memory_file).scan().sessions
     assert checked == [sessions / f"{session_id}.json"]
     assert info.ideas == 0
+
+
+def test_an_imported_session_is_listed_without_a_check(
+    sessions: Path, memory_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Created, duplicated or imported by atelier: written from a checked session, listed
+    as it is without reading it back."""
+    folder = fresh_folder(sessions, memory_file)
+    original = folder.create("Atelier")
+    copy = folder.duplicate(original, "Copie")
+    imported = folder.import_session(folder.load(original))
+    checked = no_full_check(monkeypatch)
+    listed = {info.id: info.title for info in fresh_folder(sessions, memory_file).scan().sessions}
+    assert checked == []
+    assert listed == {original: "Atelier", copy: "Copie", imported: "Atelier"}

@@ -183,9 +183,9 @@ class SessionFolder:
         return SessionInfo(id=path.stem, path=path, locked=_held(path), **shown)
 
     def remember_written(self, path: Path, session: Session) -> None:
-        """Remember what the list shows of a file atelier has just written whole from
-        ``session`` (a session closed with everything saved): the next start, or the return
-        to the list, need not check that file again."""
+        """Remember what the list shows of a file atelier has just written from ``session``
+        (a session created, imported, duplicated, or closed with everything saved): the
+        next start, or the return to the list, need not check that file again."""
         try:
             digest = digest_of(path)
         except OSError:
@@ -240,6 +240,7 @@ class SessionFolder:
                     folder=self.root, reason=os_reason(error)
                 )
             ) from None
+        self.remember_written(path, session)
         return session.id
 
     def create(self, title: str, **options: Any) -> str:
