@@ -243,3 +243,21 @@ def test_an_imported_session_is_listed_without_a_check(
     listed = {info.id: info.title for info in fresh_folder(sessions, memory_file).scan().sessions}
     assert checked == []
     assert listed == {original: "Atelier", copy: "Copie", imported: "Atelier"}
+
+
+def test_the_memory_stays_small(sessions: Path, memory_file: Path) -> None:
+    """Files deleted outside atelier are dropped, and only the latest entries are kept."""
+    from atelier.store import listing
+
+    memory = ListingMemory(memory_file)
+    shown = {"title": "t", "date": "2026-12-03", "phase": "setup", "ideas": 0, "participants": 0}
+    for number in range(listing._LIMIT + 20):
+        path = sessions / f"s{number}.json"
+        path.write_text("{}")
+        memory.remember(path, "1:0", shown)
+    (sessions / "s10.json").unlink()
+    memory.save()
+    kept = json.loads(memory_file.read_text())["entries"]
+    assert len(kept) == listing._LIMIT
+    assert str(sessions / f"s{listing._LIMIT + 19}.json") in kept
+    assert str(sessions / "s10.json") not in kept and str(sessions / "s0.json") not in kept

@@ -25,8 +25,8 @@ from atelier.store.files import journal_path
 
 #: bump when what is remembered changes; with atelier's version, the memory's key
 _FORMAT = 1
-#: entries kept at most (the folders of one person hold a few hundred sessions)
-_LIMIT = 2000
+#: entries kept at most, the latest (the folders of one person hold a few hundred sessions)
+_LIMIT = 500
 
 _INT_FIELDS = ("ideas", "participants")
 _TEXT_FIELDS = ("title", "date", "phase")
@@ -94,7 +94,8 @@ class ListingMemory:
         if not self._changed:
             return
         self._changed = False
-        entries = dict(list(self.entries.items())[-_LIMIT:])
+        kept = [(key, entry) for key, entry in self.entries.items() if os.path.exists(key)]
+        entries = dict(kept[-_LIMIT:])  # files moved or deleted outside atelier go
         data = {"format": _FORMAT, "version": __version__, "entries": entries}
         try:
             file = self.file or default_listing_file()
