@@ -241,9 +241,7 @@ class IdeationScreen(PhaseScreen):
             field.value = typed + field.value
             return False
         idea = self.session.ideas[-1]
-        ideas = self.query_one(IdeasView)
-        ideas.highlighted = ideas.option_count - 1
-        ideas.scroll_end(animate=False)
+        self.query_one(IdeasView).show_last()
         self._point_out_similar(idea)
         return True
 
@@ -288,9 +286,7 @@ class IdeationScreen(PhaseScreen):
                 )
             )
         )
-        ideas = self.query_one(IdeasView)
-        ideas.highlighted = ideas.option_count - 1
-        ideas.scroll_end(animate=False)
+        self.query_one(IdeasView).show_last()
 
     def _point_out_similar(self, idea: Idea) -> None:
         self.similar_to = None

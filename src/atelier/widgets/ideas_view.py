@@ -129,6 +129,7 @@ class IdeasView(Guarded, ScrollView, can_focus=True):
         self._shown: list[_Entry] = []
         self._ideas: tuple[Idea, ...] = ()  # what the last sync showed
         self._starts: list[int] = [0]  # first line of each idea, then the total
+        self._room_to = 0  # lines scrolled over at least: blank room left by show_last
         self._width = 0  # the width heights were measured at (0: not yet laid out)
         self._styles: tuple[Style, Style] | None = None  # (idea, highlighted idea)
         # (idea id, width, style) → (the entry rendered, its lines)
@@ -202,7 +203,9 @@ class IdeasView(Guarded, ScrollView, can_focus=True):
         self._starts[first:] = accumulate(
             (entry.height for entry in self._shown[first:]), initial=self._starts[first]
         )
-        size = Size(self._width, self._starts[-1])
+        if self._starts[-1] >= self._room_to:  # the new ideas filled the room
+            self._room_to = 0
+        size = Size(self._width, max(self._starts[-1], self._room_to))
         if size == self.virtual_size:
             return
         same_bar = self._same_scrollbar(self.virtual_size.height, size.height)
@@ -240,6 +243,7 @@ class IdeasView(Guarded, ScrollView, can_focus=True):
         if width <= 0 or width == self._width:
             return False
         self._width = width
+        self._room_to = 0
         for entry in self._shown:
             entry.height = self._height(entry.prompt)
         self._renders.clear()
@@ -364,6 +368,25 @@ class IdeasView(Guarded, ScrollView, can_focus=True):
         self.scroll_to_region(
             idea, force=True, animate=False, top=top, center=not top, immediate=True
         )
+
+    def show_last(self) -> None:
+        """Highlight the last idea (just added) and show it. When it is out of view, the
+        list scrolls by about half a page, the idea in the middle with blank room under it,
+        rather than by one idea at each Enter: the next ideas appear in that room without
+        moving those on screen (easier to read on a wall), and a key redraws the new lines
+        only — a scroll redraws every line of the list."""
+        if not self._shown:
+            return
+        last = len(self._shown) - 1
+        start, height = self._starts[last], self._shown[last].height
+        view = self.scrollable_content_region.height
+        top = self.scroll_offset.y
+        if self.is_mounted and self._width and not top <= start <= start + height <= top + view:
+            top = max(0, start - max(0, (view - height) // 2))
+            self._room_to = top + view
+            self._layout_lines(len(self._shown))
+            self.scroll_to(y=top, animate=False, force=True, immediate=True)
+        self.highlighted = last
 
     # ---- keys and mouse
     def action_cursor(self, delta: int) -> None:
