@@ -229,3 +229,50 @@ def test_pruned_search_finds_what_the_exhaustive_search_finds(
     for key, text in enumerate(corpus):
         index.add(key, text)
     assert index.similar(query, limit, threshold) == exhaustive(index, query, limit, threshold)
+
+
+# --- through the app ------------------------------------------------------------------------
+
+
+async def test_an_idea_restored_by_undo_is_pointed_out_as_close(
+    folder: SessionFolder, frozen_clock: object, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """The « close to #12 » index follows every change of the session, undo included: an
+    idea deleted then restored with ctrl+z is found again for a near-duplicate."""
+    from atelier.app import create_app
+    from atelier.screens.ideation import IdeationScreen
+    from atelier.widgets.ideas_view import IdeasView
+
+    from uikit import make_session, type_text
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    session_id = make_session(folder)
+    app = create_app(folder.root, "en", open_session=session_id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.goto_phase("ideation")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, IdeationScreen)
+        for _ in range(100):  # the index is built in a thread
+            if screen.index is not None:
+                break
+            await pilot.pause(0.02)
+        await type_text(pilot, "Remercier les collègues après un dossier difficile")
+        await pilot.press("enter")
+        await type_text(pilot, "Des plantes vertes")
+        await pilot.press("enter", "down", "up", "delete")
+        await pilot.pause()
+        assert [i.id for i in app.session.ideas] == [2]
+        await pilot.press("ctrl+z", "escape")
+        await pilot.pause()
+        assert [i.id for i in app.session.ideas] == [1, 2]
+        await type_text(pilot, "Remercier les collègues apres un dossier difficile")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.similar_to == (3, 1)
+        hint = screen.query_one("#capture-hint").render()
+        assert "Close to #1" in str(getattr(hint, "plain", hint))
+        counts = screen.tally.authors
+        assert counts == app.session.author_counts() and sum(counts.values()) == 3
+        assert screen.query_one(IdeasView).selected_id == 3
+        assert app.unexpected_errors == []  # type: ignore[attr-defined]
