@@ -24,8 +24,8 @@ from atelier.clustering import (
 )
 from atelier.errors import AtelierError
 from atelier.model import Idea
-from atelier.model.tally import IdeaTally, changed_span, follow_texts, position_of
 from atelier.store import SessionFolder
+from atelier.tally import IdeaTally, changed_span, follow_texts, position_of
 
 WORDS = [
     "télétravail",

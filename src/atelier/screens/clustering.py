@@ -21,7 +21,7 @@ from textual.widgets import Static
 from atelier import clustering, model
 from atelier.i18n import N_, _, get_language, plural
 from atelier.model import Cluster, Idea
-from atelier.model.tally import IdeaTally
+from atelier.tally import IdeaTally
 from atelier.widgets.ideas_view import IdeasView
 from atelier.widgets.text import shortened, show
 

@@ -23,7 +23,7 @@ from atelier import model
 from atelier.clustering import SimilarityIndex
 from atelier.i18n import N_, _, get_language, plural
 from atelier.model import Idea, Session
-from atelier.model.tally import IdeaTally, follow_texts
+from atelier.tally import IdeaTally, follow_texts
 from atelier.widgets.fields import CaptureField
 from atelier.widgets.ideas_view import IdeasView
 from atelier.widgets.moderation import ModerationQueue

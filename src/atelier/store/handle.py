@@ -10,7 +10,6 @@ from atelier import clock, codec, model
 from atelier.errors import AtelierError
 from atelier.i18n import _
 from atelier.model import Session
-from atelier.model.tally import changed_span
 from atelier.store.journal import (
     AtomicStorage,
     SaveFailed,
@@ -21,6 +20,7 @@ from atelier.store.lock import (
     SessionLock,
     _check_writable,
 )
+from atelier.tally import changed_span
 
 UNDO_LIMIT = 200
 UNDO_TABLE = "undo"

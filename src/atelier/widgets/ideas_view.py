@@ -31,7 +31,7 @@ from textual.style import Style
 from textual.visual import Visual
 
 from atelier.model import Idea
-from atelier.model.tally import changed_span
+from atelier.tally import changed_span
 
 from .guard import Guarded
 
