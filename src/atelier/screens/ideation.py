@@ -182,10 +182,11 @@ class IdeationScreen(PhaseScreen):
 
     def _show_participation(self, content: Content) -> None:
         """A count going up keeps the panel's height: repaint it without a layout of the
-        whole screen (which redraws every widget on each idea added)."""
+        whole screen (which redraws every widget on each idea added); a hidden panel (a
+        narrow terminal) is laid out when shown again."""
         panel = self.query_one("#participation", Static)
         old, width, rules = panel.content, panel.content_size.width, cast(RulesMap, panel.styles)
-        kept = (
+        kept = not self.query_one("#participation-panel").display or (
             isinstance(old, Content)
             and width > 0
             and old.get_height(rules, width) == content.get_height(rules, width)
