@@ -191,3 +191,60 @@ async def test_board_with_many_ideas_a_digit_moves_the_highlighted_idea(folder, 
         assert cluster.ideas == [i for i in reload(folder, session_id).ideas if i.cluster_id]
         assert [i.id for i in cluster.ideas] == [41]
         assert app.unexpected_errors == []  # type: ignore[attr-defined]
+
+
+async def test_a_new_idea_out_of_view_scrolls_half_a_page_then_the_next_ones_appear_in_place():
+    """Capture at the end of a long list: the list scrolls by about half a page (the new
+    idea in the middle, room under it), not by one idea at every Enter; the next ideas
+    appear in that room, the ones on screen stay put and are not drawn again."""
+    shown = ideas(100)
+    app = Host(shown)
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(IdeasView)
+        await pilot.press("end")
+        height = view.scrollable_content_region.height
+        assert view.scroll_offset.y == 100 - height  # the last idea at the bottom
+        shown = [*shown, *ideas(1, start=101)]
+        view.sync(shown)
+        view.show_last()
+        await pilot.pause()
+        top = view.scroll_offset.y
+        assert top == 100 - height // 2 + 1  # #101 in the middle, blank room below it
+        assert view.selected_id == 101 and lines(view)[100 - top].startswith("#101 ")
+        assert lines(view)[-1] == ""
+        for number in range(102, top + height + 1):  # idea #n is on line n - 1
+            drawn = count_renders(view)
+            shown = [*shown, *ideas(1, start=number)]
+            view.sync(shown)
+            view.show_last()
+            await pilot.pause()
+            assert view.scroll_offset.y == top and view.selected_id == number
+            assert min(drawn) >= number - 2  # the new idea and the highlight moved off it
+            assert lines(view)[number - 1 - top].startswith(f"#{number} ")
+        number += 1  # the room is used up: the next one scrolls again
+        assert number - 1 == top + height
+        view.sync([*shown, *ideas(1, start=number)])
+        view.show_last()
+        await pilot.pause()
+        assert view.scroll_offset.y > top
+        assert f"#{number} " in "\n".join(lines(view))
+        await pilot.press("home", "end")  # the room stays reachable, the last idea in view
+        assert view.selected_id == number and f"#{number} " in "\n".join(lines(view))
+
+
+async def test_a_layout_of_the_screen_does_not_repaint_the_scrollbar() -> None:
+    """The screen lays out after a key in the capture field; the list's scrollbar did not
+    change and is not drawn again (it draws through Rich, as costly as the list)."""
+    app = Host(ideas(200))
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(IdeasView)
+        await pilot.press("end")
+        await pilot.pause()
+        repainted: list[object] = []
+        bar = view.vertical_scrollbar
+        original = bar.refresh
+        bar.refresh = lambda *a, **k: repainted.append(a) or original(*a, **k)  # type: ignore[method-assign]
+        app.screen.refresh(layout=True)
+        await pilot.pause()
+        assert repainted == []
+        assert view.scroll_offset.y == view.max_scroll_y

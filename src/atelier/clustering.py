@@ -571,7 +571,9 @@ class SimilarityIndex:
     """Incremental index of ideas for "close to #12" hints while ideas are captured.
 
     ``add`` and ``remove`` cost the length of one idea; ``similar`` looks only at ideas
-    sharing a term with the query, with IDF weights from the ideas indexed now.
+    sharing a term with the query, with IDF weights from the ideas indexed now, and walks
+    the lists of the query's rarer terms only when the commoner ones cannot make a match
+    on their own (so a query costs about the same with 2,000 ideas as with 200).
     """
 
     def __init__(self, lang: str) -> None:
@@ -582,12 +584,17 @@ class SimilarityIndex:
     def __len__(self) -> int:
         return len(self._docs)
 
+    def __contains__(self, key: object) -> bool:
+        return key in self._docs
+
     def add(self, key: int, text: str) -> None:
         """Index (or re-index) one idea under ``key``; ideas without content words are kept out."""
         self.remove(key)
         features = _raw_features(stem for stem, _surface in _analyse(text, self.lang))
-        if not features:
-            return
+        if features:
+            self._insert(key, features)
+
+    def _insert(self, key: int, features: dict[str, float]) -> None:
         self._docs[key] = features
         for term in features:
             self._postings.setdefault(term, set()).add(key)
@@ -607,36 +614,90 @@ class SimilarityIndex:
         self, text: str, limit: int = 3, threshold: float | None = None
     ) -> list[tuple[int, float]]:
         """(key, cosine) of indexed ideas close to ``text``, most similar first (ties: key)."""
+        query = _raw_features(stem for stem, _surface in _analyse(text, self.lang))
+        return self._similar(query, limit, threshold)
+
+    def similar_to(
+        self, key: int, limit: int = 3, threshold: float | None = None
+    ) -> list[tuple[int, float]]:
+        """What :meth:`similar` finds for the text of the indexed idea ``key``, scored as
+        if that idea were not indexed yet (itself left out), without analysing it again."""
+        features = self._docs.get(key)
+        if features is None:
+            return []
+        self.remove(key)
+        try:
+            return self._similar(features, limit, threshold)
+        finally:
+            self._insert(key, features)
+
+    def _similar(
+        self, query: dict[str, float], limit: int, threshold: float | None
+    ) -> list[tuple[int, float]]:
         if threshold is None:
             threshold = SIMILARITY_THRESHOLD
-        query = _raw_features(stem for stem, _surface in _analyse(text, self.lang))
         if not query or limit <= 0:
             return []
         n = len(self._docs) + 1  # the query counts as one more idea
-        postings = self._postings
+        postings, docs = self._postings, self._docs
         query_idf = {}
         for term in query:
             query_idf[term] = _idf(len(postings.get(term, ())) + 1, n)
         query_norm = math.sqrt(sum((w * query_idf[t]) ** 2 for t, w in query.items()))
-        dots: dict[int, float] = {}
-        for term, weight in query.items():
-            posting = postings.get(term)
-            if not posting:
-                continue
-            factor = weight * query_idf[term] * query_idf[term]
-            for key in posting:
-                dots[key] = dots.get(key, 0.0) + factor * self._docs[key][term]
-        results = []
-        for key, dot in dots.items():
-            doc = self._docs[key]
-            norm_sq = 0.0
-            for term, weight in doc.items():
-                df = len(postings[term]) + (1 if term in query else 0)
-                w = weight * _idf(df, n)
+        # An idea cannot reach ``threshold`` when the terms it shares with the query hold
+        # less than that share of the query's norm (Cauchy–Schwarz). Walking the query's
+        # terms from the heaviest (rarest) down, each idea met adds up the weight it
+        # shares; once the terms left are too light to make a match on their own, the
+        # commonest terms' long lists are not walked, and an idea whose shared weight
+        # plus everything left stays too light is not scored.
+        squares = sorted(((w * query_idf[t]) ** 2, t) for t, w in query.items())
+        left = [0.0] * (len(squares) + 1)  # left[i]: sum of the i lightest squares
+        for i, (square, _term) in enumerate(squares):
+            left[i + 1] = left[i] + square
+        floor = (threshold * query_norm) ** 2 * (1.0 - 1e-9)
+        shared: dict[int, float] = {}
+        rest = 0.0
+        for i in range(len(squares) - 1, -1, -1):
+            rest = left[i + 1]
+            if rest < floor:
+                break
+            square = squares[i][0]
+            for key in postings.get(squares[i][1], ()):
+                shared[key] = shared.get(key, 0.0) + square
+        else:
+            rest = 0.0
+        # the ideas that share the most weight first: once ``limit`` ideas scored more than
+        # the next one could, the rest cannot enter the list
+        candidates = sorted(shared, key=shared.__getitem__, reverse=True)
+        factors = {t: w * query_idf[t] * query_idf[t] for t, w in query.items()}
+        idf: dict[str, float] = {}  # this query's weight of each term met
+        results: list[tuple[int, float]] = []
+        best: list[float] = []  # the ``limit`` best scores so far (a heap)
+        for key in candidates:
+            bound = (shared[key] + rest) * (1.0 + 1e-9)  # an upper bound of score², × |q|²
+            if bound < floor or (len(best) == limit and bound < (best[0] * query_norm) ** 2):
+                break
+            dot = norm_sq = 0.0
+            # a document's terms and the query's come in the same order (sorted stems, then
+            # sorted prefixes): the dot product sums in the order it always did
+            for term, weight in docs[key].items():
+                factor = factors.get(term)
+                if factor is not None:
+                    dot += factor * weight
+                term_idf = idf.get(term)
+                if term_idf is None:
+                    df = len(postings[term]) + (1 if factor is not None else 0)
+                    term_idf = idf[term] = _idf(df, n)
+                w = weight * term_idf
                 norm_sq += w * w
             score = dot / (query_norm * math.sqrt(norm_sq))
             if score >= threshold:
-                results.append((key, min(score, 1.0)))
+                score = min(score, 1.0)
+                results.append((key, score))
+                if len(best) < limit:
+                    heapq.heappush(best, score)
+                elif score > best[0]:
+                    heapq.heapreplace(best, score)
         results.sort(key=lambda item: (-item[1], item[0]))
         return results[:limit]
 

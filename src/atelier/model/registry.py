@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from operator import attrgetter, indexOf
 from typing import TypeVar
 
 from atelier.errors import AtelierError
@@ -15,6 +16,7 @@ from atelier.model.records import (
 )
 
 T = TypeVar("T")
+_ID = attrgetter("id")
 
 
 # --------------------------------------------------------------------------- operations
@@ -48,15 +50,13 @@ def _next_id(session: Session, collection: str) -> tuple[int, dict[str, int]]:
 
 
 def _replace_item(items: tuple[T, ...], item_id: int, new: T | None) -> tuple[T, ...]:
-    """The tuple with one record replaced (or removed when ``new`` is None)."""
-    out: list[T] = []
-    for item in items:
-        if item.id == item_id:  # type: ignore[attr-defined]
-            if new is not None:
-                out.append(new)
-        else:
-            out.append(item)
-    return tuple(out)
+    """The tuple with one record replaced (or removed when ``new`` is None); found and
+    copied without running Python code per record (2,000 ideas)."""
+    try:
+        at = indexOf(map(_ID, items), item_id)
+    except ValueError:
+        return items
+    return (*items[:at], *((new,) if new is not None else ()), *items[at + 1 :])
 
 
 def _renumber(items: Sequence[T]) -> tuple[T, ...]:

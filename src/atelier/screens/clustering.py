@@ -7,8 +7,7 @@ S opens explained group suggestions, accepted or rejected one by one.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from typing import Self
+from typing import Any, Self
 
 from rich.cells import cell_len
 from textual import on
@@ -22,6 +21,7 @@ from textual.widgets import Static
 from atelier import clustering, model
 from atelier.i18n import N_, _, get_language, plural
 from atelier.model import Cluster, Idea
+from atelier.tally import IdeaTally
 from atelier.widgets.ideas_view import IdeasView
 from atelier.widgets.text import shortened, show
 
@@ -89,7 +89,7 @@ class ClusterPanel(Vertical):
         yield Static(classes="cluster-title")
         yield self.ideas
 
-    def fill(self, cluster: Cluster | None, ideas: list[Idea]) -> None:
+    def fill(self, cluster: Cluster | None, ideas: tuple[Idea, ...]) -> None:
         self.cluster = cluster
         label = cluster.label if cluster else _("Unclassified")
         key = f"{self.number}" if self.number <= 9 else "·"
@@ -129,6 +129,10 @@ class ClusteringScreen(PhaseScreen):
         ),
     ]
 
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.tally = IdeaTally()  # the ideas of each column, following each change
+
     def compose_body(self) -> ComposeResult:
         yield BoardHint(id="board-hint")
         yield Horizontal(id="board")
@@ -138,17 +142,15 @@ class ClusteringScreen(PhaseScreen):
 
     def refresh_view(self) -> None:
         s = self.session
-        by_cluster: dict[int | None, list[Idea]] = defaultdict(list)
-        for idea in s.ideas:
-            by_cluster[idea.cluster_id].append(idea)
+        self.tally.update(s.ideas)  # a move changes two columns: only they are rebuilt
         wanted: list[Cluster | None] = [None, *s.clusters]
         panels = self.panels()
         if [p.cluster_id for p in panels] != [c.id if c else None for c in wanted]:
-            self._rebuild_board(wanted, by_cluster)
+            self._rebuild_board(wanted)
         else:
             for panel, cluster in zip(panels, wanted, strict=True):
-                panel.fill(cluster, by_cluster.get(panel.cluster_id, []))
-        placed = len(s.ideas) - len(by_cluster.get(None, []))
+                panel.fill(cluster, self.tally.column(panel.cluster_id))
+        placed = len(s.ideas) - len(self.tally.column(None))
         self.query_one("#board-hint", BoardHint).show(
             Content(
                 _(
@@ -158,9 +160,7 @@ class ClusteringScreen(PhaseScreen):
             )
         )
 
-    def _rebuild_board(
-        self, wanted: list[Cluster | None], by_cluster: dict[int | None, list[Idea]]
-    ) -> None:
+    def _rebuild_board(self, wanted: list[Cluster | None]) -> None:
         focused = self.current_panel()
         focus_cluster = focused.cluster_id if focused else None
         self.run_worker(self._remount(wanted, focus_cluster), exclusive=True, group="board")

@@ -8,6 +8,7 @@ stays selected for the following ideas. A close idea already on the board is poi
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from typing import cast
 
 from textual import on, work
@@ -22,6 +23,7 @@ from atelier import model
 from atelier.clustering import SimilarityIndex
 from atelier.i18n import N_, _, get_language, plural
 from atelier.model import Idea, Session
+from atelier.tally import IdeaTally, follow_texts
 from atelier.widgets.fields import CaptureField
 from atelier.widgets.ideas_view import IdeasView
 from atelier.widgets.moderation import ModerationQueue
@@ -73,12 +75,15 @@ def unknown_author(session: Session, text: str) -> str | None:
     return word
 
 
-def participation(session: Session) -> Content:
-    """Ideas per participant, most first, then who has not contributed yet."""
+def participation(session: Session, per_author: Counter[int | None] | None = None) -> Content:
+    """Ideas per participant, most first, then who has not contributed yet.
+
+    ``per_author``: the session's :meth:`~Session.author_counts`, when kept up to date."""
     if session.anonymous or not session.participants:
         count = len(session.ideas)
         return Content(plural(get_language(), count, _("{count} idea"), _("{count} ideas")))
-    per_author = session.author_counts()
+    if per_author is None:
+        per_author = session.author_counts()
     counts = {p.id: per_author[p.id] for p in session.participants}
     unattributed = per_author[None]
     by_id = {p.id: p.name for p in session.participants}
@@ -116,6 +121,8 @@ class IdeationScreen(PhaseScreen):
         self.similar_to: tuple[int, int] | None = None  # (new idea, older similar idea)
         self.new_author: tuple[str, int | None] | None = None  # unknown @name, its idea
         self.index: SimilarityIndex | None = None
+        self._indexed: tuple[Idea, ...] = ()  # the ideas whose texts ``index`` holds
+        self.tally = IdeaTally()  # participation counts, following each change
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="question")
@@ -143,19 +150,31 @@ class IdeationScreen(PhaseScreen):
 
     @work(thread=True, exclusive=True)
     def build_index(self) -> None:
-        """Index the ideas for « proche de #12 » off the UI thread (2,000 ideas)."""
+        """Index the ideas for « proche de #12 » off the UI thread (2,000 ideas); the
+        changes made meanwhile are caught up with on the next refresh."""
         session = self.session
         index = SimilarityIndex(session.lang)
         for idea in session.ideas:
             index.add(idea.id, idea.text)
+        self._indexed = session.ideas
         self.index = index
+
+    def _follow_index(self) -> None:
+        """Keep the « proche de #12 » index in step with the session, whatever changed it
+        (an idea added, edited, merged, deleted, from a phone, an undo)."""
+        ideas = self.session.ideas
+        if self.index is not None and self._indexed is not ideas:
+            follow_texts(self.index, self._indexed, ideas)
+            self._indexed = ideas
 
     def refresh_view(self) -> None:
         s = self.session
         question = s.question or _("(no question set: F7 to go back to the setup)")
         show(self.query_one("#question", Static), Content.styled(question, "bold"))
         self.query_one(IdeasView).sync(s.ideas)
-        self._show_participation(participation(s))
+        self._follow_index()
+        self.tally.update(s.ideas)
+        self._show_participation(participation(s, self.tally.authors))
         self._show_author()
         if self.unsaved_hint is not None and not self.atelier.unsaved:  # the retry saved it
             self._hint(Content(_("Saved: #{id}.").format(id=self.unsaved_hint)))
@@ -163,10 +182,11 @@ class IdeationScreen(PhaseScreen):
 
     def _show_participation(self, content: Content) -> None:
         """A count going up keeps the panel's height: repaint it without a layout of the
-        whole screen (which redraws every widget on each idea added)."""
+        whole screen (which redraws every widget on each idea added); a hidden panel (a
+        narrow terminal) is laid out when shown again."""
         panel = self.query_one("#participation", Static)
         old, width, rules = panel.content, panel.content_size.width, cast(RulesMap, panel.styles)
-        kept = (
+        kept = not self.query_one("#participation-panel").display or (
             isinstance(old, Content)
             and width > 0
             and old.get_height(rules, width) == content.get_height(rules, width)
@@ -199,7 +219,6 @@ class IdeationScreen(PhaseScreen):
         field, value = event.input, event.value
         if self.editing is not None:
             if self.atelier.apply(model.edit_idea, self.editing, value):
-                self._reindex(self.editing, value)
                 self.editing = None
                 _consume(field, value)
                 self._hint("")
@@ -223,12 +242,8 @@ class IdeationScreen(PhaseScreen):
             field.value = typed + field.value
             return False
         idea = self.session.ideas[-1]
-        ideas = self.query_one(IdeasView)
-        ideas.highlighted = ideas.option_count - 1
-        ideas.scroll_end(animate=False)
+        self.query_one(IdeasView).show_last()
         self._point_out_similar(idea)
-        if self.index is not None:
-            self.index.add(idea.id, idea.text)
         return True
 
     def _unattributed(self, name: str, text: str, typed: str) -> None:
@@ -262,8 +277,6 @@ class IdeationScreen(PhaseScreen):
                 author = self.author_id  # an unknown @name is never credited to someone else
             if self.atelier.apply(model.add_idea, text, author):
                 added += 1
-                if self.index is not None:
-                    self.index.add(self.session.ideas[-1].id, self.session.ideas[-1].text)
         self._hint(
             Content(
                 plural(
@@ -274,15 +287,13 @@ class IdeationScreen(PhaseScreen):
                 )
             )
         )
-        ideas = self.query_one(IdeasView)
-        ideas.highlighted = ideas.option_count - 1
-        ideas.scroll_end(animate=False)
+        self.query_one(IdeasView).show_last()
 
     def _point_out_similar(self, idea: Idea) -> None:
         self.similar_to = None
-        matches = self.index.similar(idea.text, limit=3) if self.index else []
-        existing = {i.id for i in self.session.ideas}
-        others = [key for key, _score in matches if key != idea.id and key in existing]
+        self._follow_index()
+        matches = self.index.similar_to(idea.id, limit=3) if self.index else []
+        others = [key for key, _score in matches]
         if not others:
             self.unsaved_hint = idea.id if self.atelier.unsaved else None
             saved = _("NOT SAVED: #{id}.") if self.unsaved_hint else _("Saved: #{id}.")
@@ -305,11 +316,6 @@ class IdeationScreen(PhaseScreen):
                 (action, "dim"),
             )
         )
-
-    def _reindex(self, idea_id: int, text: str) -> None:
-        if self.index is not None:
-            self.index.remove(idea_id)
-            self.index.add(idea_id, text)
 
     # ---- actions
     def action_choose_author(self) -> None:
@@ -370,8 +376,6 @@ class IdeationScreen(PhaseScreen):
         new_id, older_id = self.similar_to
         self.similar_to = None
         if self.atelier.apply(model.merge_ideas, older_id, new_id):
-            if self.index is not None:
-                self.index.remove(new_id)
             self._hint(Content(_("Merged into #{id}.").format(id=older_id)))
 
     def action_edit(self) -> None:
@@ -408,8 +412,6 @@ class IdeationScreen(PhaseScreen):
         if idea_id is None:
             return
         if self.atelier.apply(model.delete_idea, idea_id):
-            if self.index is not None:
-                self.index.remove(idea_id)
             self._hint(Content(_("#{id} deleted — ctrl+z to undo.").format(id=idea_id)))
 
     def show_replayed(self, table: str | None, key: int | None) -> None:
@@ -432,10 +434,7 @@ class IdeationScreen(PhaseScreen):
 
     @on(ModerationQueue.Accepted)
     def phone_idea_accepted(self, event: ModerationQueue.Accepted) -> None:
-        idea = self.session.idea(event.idea_id)
-        self._point_out_similar(idea)
-        if self.index is not None:
-            self.index.add(idea.id, idea.text)
+        self._point_out_similar(self.session.idea(event.idea_id))
 
     def action_toggle_participation(self) -> None:
         panel = self.query_one("#participation-panel")

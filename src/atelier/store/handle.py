@@ -6,9 +6,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tinydb import TinyDB
-from tinydb.table import Document
-
 from atelier import clock, codec, model
 from atelier.errors import AtelierError
 from atelier.i18n import _
@@ -23,6 +20,7 @@ from atelier.store.lock import (
     SessionLock,
     _check_writable,
 )
+from atelier.tally import changed_span
 
 UNDO_LIMIT = 200
 UNDO_TABLE = "undo"
@@ -64,14 +62,11 @@ def diff_sessions(old: Session, new: Session) -> list[list[Any]]:
         before, after = getattr(old, name), getattr(new, name)
         if before is after:
             continue
-        # fast path: the records an operation kept are the same objects, mostly in place
-        same = 0
-        for previous, record in zip(before, after, strict=False):
-            if previous is not record:
-                break
-            same += 1
-        old_by_id = {r.id: r for r in before[same:]}
-        for record in after[same:]:
+        # the records an operation kept are the same objects, mostly in place: only the
+        # span between the unchanged start and end is compared (one idea among 2,000)
+        start, old_stop, new_stop = changed_span(before, after)
+        old_by_id = {r.id: r for r in before[start:old_stop]}
+        for record in after[start:new_stop]:
             previous = old_by_id.pop(record.id, None)
             if previous is record:
                 continue
@@ -143,7 +138,6 @@ class OpenSession:
                 shutil.copy2(path, backup)
         seq = int(document.get(codec.VERSION_TABLE, {}).get("1", {}).get("journal_seq", 0) or 0)
         self.storage = AtomicStorage(path, document, readonly=readonly, journal_seq=seq)
-        self.db = TinyDB(storage=lambda: self.storage)
         self.session = session
         if not readonly and (self.migrated or self.storage.journal.exists()):
             try:  # start from one self-contained file (and drop a line a crash cut short)
@@ -228,22 +222,15 @@ class OpenSession:
             self.session = codec.from_document(self.storage.read(), self.session.id)
         return str(entry["label"])
 
-    # ---- the three table mutations, done through TinyDB and noted for the journal
+    # ---- the three table mutations, applied to the document and noted for the journal
     def _put(self, table_name: str, key: int, record: dict[str, Any]) -> None:
-        table = self.db.table(table_name)
-        if str(key) in self.storage.read().get(table_name, {}):
-            table.update(record, doc_ids=[key])
-        else:  # what upsert does, without first trying an update (a pass over the table)
-            table.insert(Document(record, doc_id=key))
-        self.storage.record("put", table_name, key, record)
+        self.storage.change("put", table_name, key, dict(record))
 
     def _delete(self, table_name: str, key: int) -> None:
-        self.db.table(table_name).remove(doc_ids=[key])
-        self.storage.record("del", table_name, key)
+        self.storage.change("del", table_name, key)
 
     def _drop(self, table_name: str) -> None:
-        self.db.drop_table(table_name)
-        self.storage.record("drop", table_name)
+        self.storage.change("drop", table_name)
 
     def _forget(self, records: set[tuple[str, str]]) -> None:
         """Drop the undo and redo steps that touch any of ``records`` (table, key)."""

@@ -78,9 +78,18 @@ class AtomicStorage(Storage):
         if self._batch_depth == 0:
             self.save()
 
-    def record(self, *mutation: Any) -> None:
-        """Note one table mutation of the current change (see :func:`apply_mutations`)."""
+    def change(self, *mutation: Any) -> None:
+        """Apply one table mutation (see :func:`apply_mutations`) to the document in memory
+        and note it for the journal line of the current change.
+
+        The journal's replay function applies it, so memory and disk cannot disagree, and a
+        change costs the size of its records: TinyDB's own table writes rebuild the whole
+        table (every idea, twice) for each record."""
+        apply_mutations(self._data, [list(mutation)])
         self._pending.append(list(mutation))
+        self.dirty = True
+        if self._batch_depth == 0:
+            self.save()
 
     @contextmanager
     def batch(self) -> Iterator[None]:

@@ -16,8 +16,9 @@ from typing import Any
 from textual import events
 from textual._parser import ParseTimeout
 from textual._xterm_parser import XTermParser
-from textual.geometry import Region
+from textual.geometry import Region, Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.widgets import Input
 
 from atelier.i18n import _
@@ -89,6 +90,11 @@ class TextField(Guarded, Input):
 
 class CaptureField(TextField):
     """The ideation field: a paste of several lines becomes several ideas."""
+
+    # The field's size is fixed by its CSS: the length of what is typed (what it scrolls
+    # over) changes on every key, and Textual's Input would lay the whole screen out for
+    # it — on every character typed and when Enter empties it.
+    virtual_size = Reactive(Size(0, 0), layout=False)
 
     class Lines(Message):
         """Several non-empty lines were pasted at once."""

@@ -31,6 +31,7 @@ from textual.style import Style
 from textual.visual import Visual
 
 from atelier.model import Idea
+from atelier.tally import changed_span
 
 from .guard import Guarded
 
@@ -126,7 +127,9 @@ class IdeasView(Guarded, ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self._author_of = author_of
         self._shown: list[_Entry] = []
+        self._ideas: tuple[Idea, ...] = ()  # what the last sync showed
         self._starts: list[int] = [0]  # first line of each idea, then the total
+        self._room_to = 0  # lines scrolled over at least: blank room left by show_last
         self._width = 0  # the width heights were measured at (0: not yet laid out)
         self._styles: tuple[Style, Style] | None = None  # (idea, highlighted idea)
         # (idea id, width, style) → (the entry rendered, its lines)
@@ -149,31 +152,30 @@ class IdeasView(Guarded, ScrollView, can_focus=True):
     def sync(self, ideas: Sequence[Idea]) -> None:
         """Show ``ideas``: an idea unchanged since the last call keeps its entry (prompt,
         height, rendered lines); only the lines from the first change down are redrawn."""
-        old = self._shown
-        if len(old) == len(ideas) and all(e.idea is i for e, i in zip(old, ideas, strict=True)):
+        ideas = ideas if isinstance(ideas, tuple) else tuple(ideas)
+        # the usual change is one idea added, removed or edited: the ideas before and
+        # after it are the same objects, skipped without Python code per idea
+        start, old_stop, new_stop = changed_span(self._ideas, ideas)
+        self._ideas = ideas
+        if start == old_stop == new_stop:
             return
-        # the usual change is one idea added, removed or edited: the entries before and
-        # after it are the same objects and are kept without looking them up
-        common = min(len(old), len(ideas))
-        first = 0
-        while first < common and old[first].idea is ideas[first]:
-            first += 1
-        tail = 0
-        while tail < common - first and old[-1 - tail].idea is ideas[-1 - tail]:
-            tail += 1
-        by_id = {entry.idea.id: entry for entry in old[first : len(old) - tail]}
+        before = self._shown[start:old_stop]
+        by_id = {entry.idea.id: entry for entry in before}
         middle: list[_Entry] = []
-        for idea in ideas[first : len(ideas) - tail]:
+        for idea in ideas[start:new_stop]:
             entry = by_id.get(idea.id)
             if entry is None or (entry.idea is not idea and entry.idea != idea):
                 entry = self._entry(idea)
             middle.append(entry)
-        self._shown = [*old[:first], *middle, *old[len(old) - tail :]]
-        while first < common and old[first] is self._shown[first]:
-            first += 1  # equal ideas in new objects keep their entry: nothing to redraw
-        if first == len(old) == len(ideas):
+        self._shown[start:old_stop] = middle
+        first = start  # equal ideas in new objects keep their entry: nothing to redraw
+        while first - start < min(len(before), len(middle)) and (
+            before[first - start] is middle[first - start]
+        ):
+            first += 1
+        if first - start == len(before) == len(middle):
             return
-        self._layout_lines()
+        self._layout_lines(first)
         if self.highlighted is not None:
             self.highlighted = self.validate_highlighted(self.highlighted)
         self._refresh_from(first)
@@ -195,10 +197,15 @@ class IdeasView(Guarded, ScrollView, can_focus=True):
             return 1
         return max(1, prompt.get_height(cast(RulesMap, self.styles), self._width))
 
-    def _layout_lines(self) -> None:
-        """Where each idea starts: a sum over the heights, without measuring any idea."""
-        self._starts = [0, *accumulate(entry.height for entry in self._shown)]
-        size = Size(self._width, self._starts[-1])
+    def _layout_lines(self, first: int = 0) -> None:
+        """Where each idea starts from idea ``first`` down (those above did not move): a
+        sum over the heights, without measuring any idea."""
+        self._starts[first:] = accumulate(
+            (entry.height for entry in self._shown[first:]), initial=self._starts[first]
+        )
+        if self._starts[-1] >= self._room_to:  # the new ideas filled the room
+            self._room_to = 0
+        size = Size(self._width, max(self._starts[-1], self._room_to))
         if size == self.virtual_size:
             return
         same_bar = self._same_scrollbar(self.virtual_size.height, size.height)
@@ -236,6 +243,7 @@ class IdeasView(Guarded, ScrollView, can_focus=True):
         if width <= 0 or width == self._width:
             return False
         self._width = width
+        self._room_to = 0
         for entry in self._shown:
             entry.height = self._height(entry.prompt)
         self._renders.clear()
@@ -257,6 +265,15 @@ class IdeasView(Guarded, ScrollView, can_focus=True):
         self.refresh_lines(self._starts[index], self._shown[index].height)
 
     # ---- drawing
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        """A layout of the screen passes the list the size of its box as what it scrolls
+        over: given that, Textual would update (and repaint) the scrollbar after every
+        layout — after each key typed in the capture field. What it scrolls over is its
+        own ``virtual_size``."""
+        return super()._size_updated(size, self.virtual_size, container_size, layout)
+
     def watch_scroll_y(self, old: float, new: float) -> None:
         height = self.virtual_size.height
         if not self._same_scrollbar(height, height, old, new):
@@ -351,6 +368,25 @@ class IdeasView(Guarded, ScrollView, can_focus=True):
         self.scroll_to_region(
             idea, force=True, animate=False, top=top, center=not top, immediate=True
         )
+
+    def show_last(self) -> None:
+        """Highlight the last idea (just added) and show it. When it is out of view, the
+        list scrolls by about half a page, the idea in the middle with blank room under it,
+        rather than by one idea at each Enter: the next ideas appear in that room without
+        moving those on screen (easier to read on a wall), and a key redraws the new lines
+        only — a scroll redraws every line of the list."""
+        if not self._shown:
+            return
+        last = len(self._shown) - 1
+        start, height = self._starts[last], self._shown[last].height
+        view = self.scrollable_content_region.height
+        top = self.scroll_offset.y
+        if self.is_mounted and self._width and not top <= start <= start + height <= top + view:
+            top = max(0, start - max(0, (view - height) // 2))
+            self._room_to = top + view
+            self._layout_lines(len(self._shown))
+            self.scroll_to(y=top, animate=False, force=True, immediate=True)
+        self.highlighted = last
 
     # ---- keys and mouse
     def action_cursor(self, delta: int) -> None:
