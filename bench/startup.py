@@ -234,37 +234,32 @@ def run(quick: bool = False) -> list[Row]:
     finally:
         shutil.rmtree(root, ignore_errors=True)
     bare = statistics.median(times["bare"])
+
+    def row(figure: str, name: str, target: float | None, note: str = "") -> Row:
+        return Row(
+            figure,
+            statistics.median(times[name]),
+            "s",
+            reference=bare,
+            reference_label="bare Textual app",
+            target=target,
+            target_on="ratio",
+            runs=runs,
+            note=note + ", ".join(f"{t:.3f}" for t in times[name]),
+        )
+
     return [
-        Row(
+        row(
             "Start-up to painted & idle home screen (demo folder)",
-            statistics.median(times["atelier"]),
-            "s",
-            reference=bare,
-            reference_label="bare Textual app",
-            target=TARGET_RATIO,
-            target_on="ratio",
-            runs=runs,
-            note="pty 120×40; " + ", ".join(f"{t:.3f}" for t in times["atelier"]),
+            "atelier",
+            TARGET_RATIO,
+            "pty 120×40; ",
         ),
-        Row(
-            "  same, folder also holding a 2,000-idea session",
-            statistics.median(times["atelier+2000"]),
-            "s",
-            reference=bare,
-            reference_label="bare Textual app",
-            target=TARGET_RATIO,
-            target_on="ratio",
-            runs=runs,
-            note=", ".join(f"{t:.3f}" for t in times["atelier+2000"]),
-        ),
-        Row(
+        row("  same, folder also holding a 2,000-idea session", "atelier+2000", TARGET_RATIO),
+        row(
             "  same, first start ever on that folder (every session checked in full)",
-            statistics.median(times["first+2000"]),
-            "s",
-            reference=bare,
-            reference_label="bare Textual app",
-            runs=runs,
-            note=", ".join(f"{t:.3f}" for t in times["first+2000"]),
+            "first+2000",
+            None,
         ),
     ]
 
